@@ -1,0 +1,18 @@
+"""cs_helpers: the helper package of the customer-success course.
+
+Measure customer success with data: churn rates and curves, LTV, NPS, lifecycle phases and
+health scores, on the course's simulated datasets or on your own customer table.
+
+>>> import cs_helpers as cs
+>>> sorted(cs.datasets.names())[:2]
+['b2b_accounts', 'b2b_nps']
+"""
+
+from __future__ import annotations
+
+from . import datasets
+from .errors import DataError, DataWarning
+
+__version__ = "0.1.0"
+
+__all__ = ["DataError", "DataWarning", "datasets", "__version__"]

@@ -1,0 +1,274 @@
+"""Errors, warnings and the shared input checks every helper uses.
+
+Every rule a table can break raises :class:`DataError` with one message shape::
+
+    Column 'end_date': end date before start date — 2 of 5 rows break this rule
+    (first ids: C3, C5).
+
+so that a learner or an analyst can see at once *which column*, *which rule*, *how many rows*
+and *which customers* to look at. Functions that deliberately leave rows out say so with a
+:class:`DataWarning` and record it in the result's ``attrs["cs_helpers_filtered"]``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DataError",
+    "DataWarning",
+    "check_columns",
+    "check_not_empty",
+    "check_unique",
+    "check_no_missing",
+    "check_whole_in_range",
+    "check_non_negative",
+    "parse_dates",
+    "parse_flags",
+    "record_filtered",
+    "offending_ids",
+]
+
+#: How many offending ids a message shows.
+MAX_IDS = 5
+
+
+class DataError(ValueError):
+    """A table does not meet the data contract.
+
+    The message names the column, the rule, how many rows break it and the first few
+    offending ids.
+
+    Examples
+    --------
+    >>> import cs_helpers as cs
+    >>> issubclass(cs.DataError, ValueError)
+    True
+    """
+
+
+class DataWarning(UserWarning):
+    """Rows were left out of a calculation on purpose; the warning says how many and why."""
+
+
+def offending_ids(df: pd.DataFrame, mask: Any, id_col: str | None = None,
+                  k: int = MAX_IDS) -> list[str]:
+    """Return up to ``k`` ids (or row labels when there is no id column) where ``mask`` is true."""
+    mask = np.asarray(mask, dtype=bool)
+    if id_col is not None and id_col in df.columns:
+        vals = df.loc[mask, id_col].head(k)
+    else:
+        vals = pd.Series(df.index[mask][:k])
+    return [str(v) for v in vals]
+
+
+def _fail(df: pd.DataFrame, column: str, rule: str, mask: Any, id_col: str | None) -> None:
+    mask = np.asarray(mask, dtype=bool)
+    n_bad = int(mask.sum())
+    if n_bad == 0:
+        return
+    ids = offending_ids(df, mask, id_col)
+    label = "ids" if id_col is not None and id_col in df.columns else "row labels"
+    more = ", …" if n_bad > len(ids) else ""
+    raise DataError(
+        f"Column '{column}': {rule} — {n_bad:,} of {len(df):,} rows break this rule "
+        f"(first {label}: {', '.join(ids)}{more})."
+    )
+
+
+def check_not_empty(df: pd.DataFrame, what: str = "table") -> None:
+    """Raise :class:`DataError` when ``df`` has no rows.
+
+    Examples
+    --------
+    >>> check_not_empty(pd.DataFrame({"a": []}), "subscriptions")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: The subscriptions table is empty (0 rows): there is nothing to measure.
+    """
+    if len(df) == 0:
+        raise DataError(f"The {what} table is empty (0 rows): there is nothing to measure.")
+
+
+def check_columns(df: pd.DataFrame, columns: Iterable[str | None], what: str = "table") -> None:
+    """Raise :class:`DataError` naming every required column that ``df`` lacks.
+
+    ``None`` entries (optional columns that were not given) are ignored.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"id": [1]}), ["id", "start_date"], "subscriptions")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'start_date': required column missing from the subscriptions table (it has: 'id'). Pass the right name as an argument, e.g. start_col='...'.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"Expected the {what} as a pandas DataFrame, got {type(df).__name__}.")
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        have = ", ".join(repr(c) for c in list(df.columns)[:15])
+        names = ", ".join(repr(c) for c in missing)
+        word = "Column" if len(missing) == 1 else "Columns"
+        raise DataError(
+            f"{word} {names}: required column missing from the {what} table (it has: {have}). "
+            "Pass the right name as an argument, e.g. "
+            f"{_arg_hint(missing[0])}='...'."
+        )
+
+
+def _arg_hint(col: str) -> str:
+    hints = {"start_date": "start_col", "end_date": "end_col", "customer_id": "id_col",
+             "duration": "duration_col", "churned": "churned_col", "score": "score_col"}
+    return hints.get(col, "the matching *_col argument")
+
+
+def check_unique(df: pd.DataFrame, column: str) -> None:
+    """Raise :class:`DataError` when ``column`` has duplicate values.
+
+    Examples
+    --------
+    >>> check_unique(pd.DataFrame({"id": ["a", "b", "a"]}), "id")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'id': ids must be unique (one row per customer) — 2 of 3 rows break this rule (first ids: a, a).
+    """
+    dup = df[column].duplicated(keep=False).to_numpy()
+    _fail(df, column, "ids must be unique (one row per customer)", dup, column)
+
+
+def check_no_missing(df: pd.DataFrame, column: str, id_col: str | None = None,
+                     rule: str = "values must not be missing") -> None:
+    """Raise :class:`DataError` when ``column`` has missing values."""
+    _fail(df, column, rule, df[column].isna().to_numpy(), id_col)
+
+
+def check_non_negative(df: pd.DataFrame, column: str, id_col: str | None = None) -> pd.Series:
+    """Return ``column`` as floats; raise when values are missing, non-numeric or negative."""
+    raw = df[column]
+    num = pd.to_numeric(raw, errors="coerce")
+    _fail(df, column, "values must be numbers (not missing, not text)", num.isna().to_numpy(),
+          id_col)
+    _fail(df, column, "values must not be negative", (num < 0).to_numpy(), id_col)
+    return num.astype(float)
+
+
+def check_whole_in_range(df: pd.DataFrame, column: str, low: int, high: int,
+                         id_col: str | None = None) -> pd.Series:
+    """Return ``column`` as integers; raise when a value is missing, fractional or out of range.
+
+    Examples
+    --------
+    >>> check_whole_in_range(pd.DataFrame({"score": [3, 11]}), "score", 0, 10)
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'score': scores must lie in 0..10 — 1 of 2 rows break this rule (first row labels: 1).
+    """
+    num = pd.to_numeric(df[column], errors="coerce")
+    _fail(df, column, "scores must be numbers (not missing, not text)", num.isna().to_numpy(),
+          id_col)
+    vals = num.to_numpy(dtype=float)
+    _fail(df, column, f"scores must lie in {low}..{high}", (vals < low) | (vals > high), id_col)
+    _fail(df, column, "scores must be whole numbers", vals != np.round(vals), id_col)
+    return num.astype(int)
+
+
+def parse_dates(df: pd.DataFrame, column: str, id_col: str | None = None, *,
+                allow_missing: bool = False) -> pd.Series:
+    """Return ``column`` as ``datetime64``; raise on values that are not dates.
+
+    Missing values (NaN, None, empty strings) are allowed only with ``allow_missing``
+    (an end date is empty while a customer is active).
+
+    Examples
+    --------
+    >>> parse_dates(pd.DataFrame({"d": ["2024-01-31", ""]}), "d", allow_missing=True).tolist()
+    [Timestamp('2024-01-31 00:00:00'), NaT]
+    >>> parse_dates(pd.DataFrame({"d": ["2024-01-31", "soon"]}), "d")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'd': values must be dates (e.g. 2024-01-31) — 1 of 2 rows break this rule (first row labels: 1).
+    """
+    raw = df[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        out = raw
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+    else:
+        as_text = raw.astype("string").str.strip()
+        blank = raw.isna() | (as_text == "").fillna(True)
+        out = pd.to_datetime(as_text.where(~blank), errors="coerce", format="mixed")
+        _fail(df, column, "values must be dates (e.g. 2024-01-31)",
+              (out.isna() & ~blank).to_numpy(), id_col)
+    if not allow_missing:
+        _fail(df, column, "dates must not be missing", out.isna().to_numpy(), id_col)
+    return out.astype("datetime64[ns]")
+
+
+#: Values read as "churned" / "not churned" by :func:`parse_flags` unless the caller says otherwise.
+TRUE_VALUES: tuple = (True, 1, "1", "yes", "y", "true", "t", "churned")
+FALSE_VALUES: tuple = (False, 0, "0", "no", "n", "false", "f", "active")
+
+
+def parse_flags(df: pd.DataFrame, column: str, true_values: Sequence = TRUE_VALUES,
+                false_values: Sequence = FALSE_VALUES, id_col: str | None = None) -> pd.Series:
+    """Return ``column`` as booleans; raise on any value in neither accepted list.
+
+    Text is compared case-insensitively and with surrounding spaces removed, so ``"Yes"``,
+    ``" yes"`` and ``"YES"`` all count as true when ``"yes"`` is accepted.
+
+    Examples
+    --------
+    >>> parse_flags(pd.DataFrame({"c": ["Yes", "No", 1, 0, True]}), "c").tolist()
+    [True, False, True, False, True]
+    >>> parse_flags(pd.DataFrame({"c": ["Yes", "maybe"]}), "c")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'c': churn flags must be one of True/1/Yes (churned) or False/0/No (still active); found 'maybe' — 1 of 2 rows break this rule (first row labels: 1).
+    """
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, str):
+            return v.strip().lower()
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, float, np.integer, np.floating)) and not pd.isna(v):
+            return int(v) if float(v).is_integer() else float(v)
+        return v
+
+    t = {norm(v) for v in true_values}
+    f = {norm(v) for v in false_values}
+    raw = df[column]
+    # Normalise once per distinct value: millions of rows share a handful of flag values.
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniq_norm = [norm(v) for v in uniques]
+    is_true = np.array([u in t for u in uniq_norm] or [False], dtype=bool)
+    is_false = np.array([u in f for u in uniq_norm] or [False], dtype=bool)
+    ok_unique = is_true | is_false
+    bad = (codes < 0) | ~ok_unique[np.clip(codes, 0, None)]
+    if bad.any():
+        first_bad = raw[bad].iloc[0]
+        _fail(df, column,
+              "churn flags must be one of True/1/Yes (churned) or False/0/No (still active); "
+              f"found {first_bad!r}", bad, id_col)
+    return pd.Series(is_true[np.clip(codes, 0, None)], index=df.index, name=column)
+
+
+def record_filtered(result: pd.DataFrame, reason: str, n_rows: int,
+                    ids: Sequence[str] = (), stacklevel: int = 3) -> None:
+    """Warn that ``n_rows`` rows were left out, and note it in ``result.attrs``.
+
+    The note is appended to ``result.attrs["cs_helpers_filtered"]`` (a list of dicts with
+    ``reason``, ``rows`` and ``example_ids``) so that it travels with the result.
+    """
+    if n_rows <= 0:
+        return
+    note = {"reason": reason, "rows": int(n_rows), "example_ids": [str(i) for i in ids][:MAX_IDS]}
+    result.attrs.setdefault("cs_helpers_filtered", []).append(note)
+    shown = f" (e.g. {', '.join(note['example_ids'])})" if note["example_ids"] else ""
+    warnings.warn(f"{n_rows:,} rows left out: {reason}{shown}.", DataWarning,
+                  stacklevel=stacklevel)
