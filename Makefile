@@ -1,0 +1,58 @@
+# The course's tasks. Two commands matter to learners: `make lab` and `make test`.
+# Everything runs inside .venv, created on first use from the pinned requirements-lock.txt.
+
+SHELL := /bin/bash
+# The first Python 3.11-3.13 found on PATH (override: make test PYTHON=/path/to/python3.12).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null \
+	&& echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+NB_SANITIZE := --nbval-sanitize-with tests/nbval_sanitize.cfg
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help install lab test lint unit notebooks-test data lock notebooks exercises site slides bench report clean
+
+help:  ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-lock.txt pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11, 3.12 or 3.13 is needed (python3 --version); install one and retry." >&2; exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the pinned environment
+
+lab: $(STAMP)  ## Open JupyterLab on the first notebook
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
+
+lint: $(STAMP)  ## ruff over the package, tests and notebooks
+	$(BIN)/ruff check cs_helpers tests $(wildcard notebooks exercises)
+
+unit: $(STAMP)  ## Unit tests and doctests
+	$(BIN)/python -m pytest -q tests cs_helpers
+
+notebooks-test: $(STAMP)  ## Re-run every committed notebook and compare outputs (nbval)
+	$(BIN)/python -m pytest -q --nbval $(NB_SANITIZE) notebooks $(wildcard exercises/solutions/*.ipynb)
+	$(if $(wildcard exercises/*.ipynb),$(BIN)/python -m pytest -q --nbval-lax exercises/*.ipynb)
+
+test: lint unit notebooks-test  ## Everything CI runs: ruff, unit tests, notebooks
+
+notebooks: $(STAMP)  ## Re-execute every notebook in place (after an intended change), then commit
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 \
+		--ExecutePreprocessor.kernel_name=python3 notebooks/*.ipynb $(wildcard exercises/solutions/*.ipynb)
+
+data: $(STAMP)  ## Rebuild the simulated datasets in data/
+	$(BIN)/python -m cs_helpers.simulate --out data
+
+lock:  ## Re-pin requirements-lock.txt from pyproject.toml (needs uv)
+	uv pip compile --universal --fork-strategy fewest --python-version 3.11 pyproject.toml \
+		--extra dev -o requirements-lock.txt --no-header
+
+clean:  ## Remove the virtual environment and build leftovers
+	rm -rf $(VENV) _site _slides .pytest_cache
