@@ -8,7 +8,7 @@ to have.
 >>> from cs_helpers import plotting
 >>> fig, ax = plotting.subplots()
 >>> _ = ax.plot([0, 1], [1, 0.5], label="導入期")
->>> plotting.finish(ax, title="Retention", xlabel="Months since start", ylabel="Share still active")
+>>> _ = plotting.finish(ax, title="Retention", xlabel="Months since start", ylabel="Share still active")
 >>> ax.get_title()
 'Retention'
 """
