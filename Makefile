@@ -47,6 +47,15 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place (after an intended ch
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 \
 		--ExecutePreprocessor.kernel_name=python3 notebooks/*.ipynb $(wildcard exercises/solutions/*.ipynb)
 
+exercises: $(STAMP)  ## Regenerate the student copies in exercises/ from exercises/solutions/
+	$(BIN)/python -m cs_helpers.exercises build
+
+site: $(STAMP)  ## Render the executed notebooks to a static site in _site/ (offline reading, projecting)
+	$(BIN)/python -m cs_helpers.site site --out _site
+
+slides: $(STAMP)  ## Render each core notebook as a reveal.js slide deck in _slides/
+	$(BIN)/python -m cs_helpers.site slides --out _slides
+
 data: $(STAMP)  ## Rebuild the simulated datasets in data/
 	$(BIN)/python -m cs_helpers.simulate --out data
 

@@ -4,15 +4,15 @@ Measure customer success with data: churn rates and curves, LTV, NPS, lifecycle 
 health scores, on the course's simulated datasets or on your own customer table.
 
 >>> import cs_helpers as cs
->>> sorted(cs.datasets.names())[:2]
-['b2b_accounts', 'b2b_nps']
+>>> cs.datasets.names()[:2]
+['b2b_accounts', 'b2b_usage_monthly']
 """
 
 from __future__ import annotations
 
-from . import datasets
+from . import datasets, health, phases, plotting
 from .errors import DataError, DataWarning
 
 __version__ = "0.1.0"
 
-__all__ = ["DataError", "DataWarning", "datasets", "__version__"]
+__all__ = ["DataError", "DataWarning", "datasets", "health", "phases", "plotting", "__version__"]

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 __all__ = ["PALETTE", "STATUS_COLORS", "JP_FONT", "use_style", "subplots", "finish",
-           "percent_axis", "yen_axis", "color_for"]
+           "percent_axis", "yen_axis", "color_for", "label_bars"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last.
 PALETTE: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
