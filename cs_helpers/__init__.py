@@ -10,9 +10,10 @@ health scores, on the course's simulated datasets or on your own customer table.
 
 from __future__ import annotations
 
-from . import datasets, health, phases, plotting
+from . import datasets, health, phases, plotting, schema, simulate
 from .errors import DataError, DataWarning
 
 __version__ = "0.1.0"
 
-__all__ = ["DataError", "DataWarning", "datasets", "health", "phases", "plotting", "__version__"]
+__all__ = ["DataError", "DataWarning", "datasets", "health", "phases", "plotting", "schema",
+           "simulate", "__version__"]

@@ -1,0 +1,127 @@
+"""The simulated datasets: deterministic, byte-identical to the committed files, well formed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cs_helpers as cs
+from cs_helpers import schema, simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("data")
+    simulate.write_all(out, progress=False)
+    return out
+
+
+def test_committed_csvs_are_byte_identical_to_a_fresh_build(fresh):
+    for name in schema.TABLES:
+        assert (fresh / f"{name}.csv").read_bytes() == (DATA / f"{name}.csv").read_bytes(), name
+
+
+def test_same_seed_same_tables_other_seed_other_tables():
+    a, b = simulate.simulate_b2c(seed=5, n_members=500), simulate.simulate_b2c(seed=5, n_members=500)
+    c = simulate.simulate_b2c(seed=6, n_members=500)
+    pd.testing.assert_frame_equal(a["b2c_members"], b["b2c_members"])
+    assert not a["b2c_members"].equals(c["b2c_members"])
+    x, y = simulate.simulate_b2b(seed=5, n_accounts=200), simulate.simulate_b2b(seed=5, n_accounts=200)
+    for name in x:
+        pd.testing.assert_frame_equal(x[name], y[name])
+
+
+def test_cli_writes_every_table(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "cs_helpers.simulate", "--out", str(tmp_path),
+                        "--seed", "3"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.stem for p in tmp_path.glob("*.csv")) == sorted(schema.TABLES)
+    assert "Wrote 7 tables" in r.stdout
+
+
+@pytest.mark.parametrize("name", list(schema.TABLES))
+def test_headers_match_the_schema(name):
+    header = (DATA / f"{name}.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert header.split(",") == list(schema.TABLES[name])
+
+
+@pytest.mark.parametrize("name", list(schema.TABLES))
+def test_load_gives_the_declared_types(name):
+    df = cs.datasets.load(name)
+    kinds = {"id": "string", "category": "category", "int": "int64", "float": "float64",
+             "date": "datetime64[ns]"}
+    for col, kind in schema.TABLES[name].items():
+        assert str(df[col].dtype) == kinds[kind], (name, col, df[col].dtype)
+    assert df.attrs["as_of"] == pd.Timestamp(schema.AS_OF)
+
+
+def test_load_works_from_any_working_directory(tmp_path):
+    code = "import cs_helpers as cs; print(len(cs.datasets.load('b2b_accounts')))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0 and int(r.stdout) >= 3000, r.stderr
+
+
+def test_unknown_dataset_is_a_clear_error():
+    with pytest.raises(cs.DataError, match="b2c_members"):
+        cs.datasets.load("members")
+
+
+def test_data_folder_stays_small():
+    assert sum(p.stat().st_size for p in DATA.glob("*")) < 20 * 2**20
+
+
+def test_sizes_and_spans():
+    members, accounts = cs.datasets.load("b2c_members"), cs.datasets.load("b2b_accounts")
+    assert len(members) >= 20_000 and len(accounts) >= 3_000
+    span = accounts["start_date"].max() - accounts["start_date"].min()
+    assert span >= pd.Timedelta(days=4 * 365)
+
+
+def test_ids_unique_and_no_end_before_start():
+    members, accounts = cs.datasets.load("b2c_members"), cs.datasets.load("b2b_accounts")
+    assert members["member_id"].is_unique and accounts["account_id"].is_unique
+    assert not (members["cancel_date"] < members["join_date"]).any()
+    assert not (accounts["end_date"] < accounts["start_date"]).any()
+    for name, key in [("b2b_nps", "response_id"), ("b2b_tickets", "ticket_id")]:
+        assert cs.datasets.load(name)[key].is_unique
+
+
+def test_censoring_and_the_notice_wart_are_present():
+    members = cs.datasets.load("b2c_members")
+    as_of = pd.Timestamp(schema.AS_OF)
+    assert members["cancel_date"].isna().mean() > 0.1            # still members at as_of
+    assert (members["cancel_date"] > as_of).sum() > 0              # notice given, effective later
+    assert cs.datasets.load("b2b_accounts")["end_date"].isna().mean() > 0.3
+
+
+@pytest.mark.parametrize("table, members_table, id_col, start, end", [
+    ("b2c_activity_monthly", "b2c_members", "member_id", "join_date", "cancel_date"),
+    ("b2b_usage_monthly", "b2b_accounts", "account_id", "start_date", "end_date"),
+])
+def test_monthly_rows_fall_inside_each_customers_membership(table, members_table, id_col, start,
+                                                            end):
+    rows = cs.datasets.load(table).merge(cs.datasets.load(members_table), on=id_col)
+    month = rows["month"]
+    assert (month >= rows[start].dt.to_period("M").dt.to_timestamp()).all()
+    assert (month <= rows[end].fillna(pd.Timestamp(schema.AS_OF))).all()
+    assert month.max() <= pd.Timestamp(schema.AS_OF)
+    assert not rows.duplicated([id_col, "month"]).any()
+
+
+def test_plan_changes_happen():
+    act = cs.datasets.load("b2c_activity_monthly")
+    assert (act.groupby("member_id", observed=True)["plan"].nunique() > 1).sum() > 100
+    usage = cs.datasets.load("b2b_usage_monthly")
+    assert (usage.groupby("account_id")["seats"].nunique() > 1).sum() > 500
+
+
+def test_nps_scores_are_whole_numbers_0_to_10():
+    scores = cs.datasets.load("b2b_nps")["score"]
+    assert scores.between(0, 10).all()
