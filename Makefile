@@ -56,6 +56,9 @@ site: $(STAMP)  ## Render the executed notebooks to a static site in _site/ (off
 slides: $(STAMP)  ## Render each core notebook as a reveal.js slide deck in _slides/
 	$(BIN)/python -m cs_helpers.site slides --out _slides
 
+bench: $(STAMP)  ## Time the KPIs on 2 million simulated customers against their floors (see docs/performance.md)
+	$(BIN)/python benchmarks/bench_kpis.py --customers 2000000
+
 data: $(STAMP)  ## Rebuild the simulated datasets in data/
 	$(BIN)/python -m cs_helpers.simulate --out data
 

@@ -11,9 +11,23 @@ health scores, on the course's simulated datasets or on your own customer table.
 from __future__ import annotations
 
 from . import datasets, health, phases, plotting, schema, simulate
+from .churn import (
+    annualize,
+    churn_rate,
+    cohort_retention,
+    monthly_from_annual,
+    repeat_purchase_rate,
+    revenue_retention,
+)
 from .errors import DataError, DataWarning
+from .lifetimes import lifetimes_from_tenure, to_lifetimes
+from .survival import SurvivalCurves, survival_curves
 
 __version__ = "0.1.0"
 
-__all__ = ["DataError", "DataWarning", "datasets", "health", "phases", "plotting", "schema",
-           "simulate", "__version__"]
+__all__ = [
+    "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "churn_rate",
+    "cohort_retention", "datasets", "health", "lifetimes_from_tenure", "monthly_from_annual",
+    "phases", "plotting", "repeat_purchase_rate", "revenue_retention", "schema", "simulate",
+    "survival_curves", "to_lifetimes",
+]

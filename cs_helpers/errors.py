@@ -23,6 +23,7 @@ __all__ = [
     "DataError",
     "DataWarning",
     "check_columns",
+    "fail_where",
     "check_not_empty",
     "check_unique",
     "check_no_missing",
@@ -79,6 +80,21 @@ def _fail(df: pd.DataFrame, column: str, rule: str, mask: Any, id_col: str | Non
         f"Column '{column}': {rule} — {n_bad:,} of {len(df):,} rows break this rule "
         f"(first {label}: {', '.join(ids)}{more})."
     )
+
+
+def fail_where(df: pd.DataFrame, column: str, rule: str, mask: Any,
+               id_col: str | None = None) -> None:
+    """Raise :class:`DataError` for the rows where ``mask`` is true, if any.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["a", "b"], "x": [1, -1]})
+    >>> fail_where(df, "x", "values must be positive", df["x"] <= 0, "id")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'x': values must be positive — 1 of 2 rows break this rule (first ids: b).
+    """
+    _fail(df, column, rule, mask, id_col)
 
 
 def check_not_empty(df: pd.DataFrame, what: str = "table") -> None:

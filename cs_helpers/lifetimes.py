@@ -1,0 +1,176 @@
+"""Shape customer tables into lifetimes: one row per customer with ``duration`` and ``churned``.
+
+Two shapes of input are common:
+
+- a **subscriptions table** (start date, end date empty while active) and an observation date:
+  :func:`to_lifetimes`;
+- a **snapshot table** with a tenure in months and a churned flag, as most public churn tables
+  are (the Telco churn data, for one): :func:`lifetimes_from_tenure`.
+
+Durations are in months of 30.4375 days (365.25 / 12). A customer still active at the
+observation date is *censored*: ``churned`` is False and ``duration`` runs to that date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from . import errors
+from .errors import DataError
+
+__all__ = ["DAYS_PER_MONTH", "to_lifetimes", "lifetimes_from_tenure", "clean_subscriptions"]
+
+#: Days in an average month; durations are (end - start).days / DAYS_PER_MONTH.
+DAYS_PER_MONTH = 30.4375
+
+
+def _resolve_as_of(subs: pd.DataFrame, as_of: Any, start: pd.Series, end: pd.Series
+                   ) -> tuple[pd.Timestamp, str]:
+    if as_of is not None:
+        try:
+            return pd.Timestamp(as_of).tz_localize(None).normalize(), "given"
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"as_of: {as_of!r} is not a date (e.g. '2026-09-30').") from exc
+    if "as_of" in subs.attrs:
+        return pd.Timestamp(subs.attrs["as_of"]), "the table's attrs['as_of']"
+    latest = max(start.max(), end.max() if end.notna().any() else start.max())
+    return pd.Timestamp(latest), "the latest date in the table (pass as_of= to choose)"
+
+
+def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id",
+                        start_col: str = "start_date", end_col: str = "end_date",
+                        as_of: Any = None, what: str = "subscriptions") -> pd.DataFrame:
+    """Validate a subscriptions table and return it with parsed dates, censored at ``as_of``.
+
+    The result has the original columns, ``start_col`` and ``end_col`` as ``datetime64``, and
+    ``end_col`` set to NaT where the end falls after ``as_of`` (the customer was still active
+    then). Customers starting after ``as_of`` are left out with a :class:`DataWarning`.
+    ``result.attrs["as_of"]`` holds the observation date used.
+    """
+    errors.check_columns(subs, [id_col, start_col, end_col], what)
+    errors.check_not_empty(subs, what)
+    start = errors.parse_dates(subs, start_col, id_col)
+    end = errors.parse_dates(subs, end_col, id_col, allow_missing=True)
+    if id_col is not None:
+        errors.check_unique(subs, id_col)
+    errors.fail_where(subs, end_col, "an end date must not be before its start date",
+                      (end < start).to_numpy(), id_col)
+    as_of_ts, source = _resolve_as_of(subs, as_of, start, end)
+    out = subs.copy()
+    out[start_col] = start
+    out[end_col] = end.where(end <= as_of_ts)
+    out.attrs = {**subs.attrs, "as_of": as_of_ts, "as_of_source": source}
+    late = (start > as_of_ts).to_numpy()
+    if late.any():
+        ids = errors.offending_ids(subs, late, id_col)
+        out = out.loc[~late]
+        out.attrs = {**subs.attrs, "as_of": as_of_ts, "as_of_source": source}
+        errors.record_filtered(
+            out, f"customers who start after as_of={as_of_ts.date()} (not yet customers then)",
+            int(late.sum()), ids, stacklevel=4)
+    return out
+
+
+def to_lifetimes(subs: pd.DataFrame, *, id_col: str | None = "customer_id",
+                 start_col: str = "start_date", end_col: str = "end_date",
+                 as_of: Any = None) -> pd.DataFrame:
+    """One row per customer with ``duration`` (months) and ``churned``, from start/end dates.
+
+    Parameters
+    ----------
+    subs : DataFrame
+        One row per customer (or contract): an id, a start date and an end date that is empty
+        while the customer is active. Dates may be strings.
+    id_col, start_col, end_col : str
+        Column names (``id_col=None`` when the table has no id column).
+    as_of : date-like, optional
+        The observation date. Ends after it count as still active (censored). Default: the
+        table's ``attrs["as_of"]`` (set by :func:`cs_helpers.datasets.load`), else the latest
+        date in the table; ``result.attrs["as_of_source"]`` says which.
+
+    Returns
+    -------
+    DataFrame
+        The input's columns plus ``duration`` (float, months of 30.4375 days) and ``churned``
+        (bool). Rows of customers who start after ``as_of`` are left out with a warning and a
+        note in ``attrs["cs_helpers_filtered"]``.
+
+    Raises
+    ------
+    DataError
+        A missing column, unparseable dates, an end before its start, duplicate ids or an empty
+        table.
+
+    Examples
+    --------
+    >>> subs = pd.DataFrame({"customer_id": ["a", "b"],
+    ...                      "start_date": ["2024-01-01", "2024-01-01"],
+    ...                      "end_date": ["2024-03-01", None]})
+    >>> life = to_lifetimes(subs, as_of="2024-07-01")
+    >>> life[["customer_id", "duration", "churned"]].round(3)
+      customer_id  duration  churned
+    0           a     1.971     True
+    1           b     5.979    False
+    """
+    clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
+                                as_of=as_of)
+    as_of_ts = clean.attrs["as_of"]
+    stop = clean[end_col].fillna(as_of_ts)
+    out = clean.copy()
+    out["duration"] = (stop - clean[start_col]).dt.days.to_numpy() / DAYS_PER_MONTH
+    out["churned"] = clean[end_col].notna().to_numpy()
+    out.attrs = dict(clean.attrs)
+    return out
+
+
+def lifetimes_from_tenure(df: pd.DataFrame, *, tenure_col: str, churned_col: str,
+                          churned_values: Sequence = (True, 1, "Yes", "yes"),
+                          active_values: Sequence = (False, 0, "No", "no"),
+                          id_col: str | None = None) -> pd.DataFrame:
+    """Lifetimes from a snapshot table: a tenure in months and a churned flag.
+
+    Flags are compared case-insensitively with surrounding spaces removed, so ``"Yes"``,
+    ``"yes "`` and ``"YES"`` are the same; any value in neither ``churned_values`` nor
+    ``active_values`` is an error (never guessed).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per customer.
+    tenure_col : str
+        Tenure in months (whole or fractional, not negative, not missing).
+    churned_col : str
+        The churn flag.
+    churned_values, active_values : sequence
+        Values meaning "churned" and "still active".
+    id_col : str, optional
+        Customer id column, used in error messages and checked for duplicates.
+
+    Returns
+    -------
+    DataFrame
+        The input's columns plus ``duration`` (float months) and ``churned`` (bool).
+
+    Examples
+    --------
+    >>> telco = pd.DataFrame({"tenure": [1, 34, 2], "Churn": ["No", "No", "Yes"]})
+    >>> lifetimes_from_tenure(telco, tenure_col="tenure", churned_col="Churn")
+       tenure Churn  duration  churned
+    0       1    No       1.0    False
+    1      34    No      34.0    False
+    2       2   Yes       2.0     True
+    """
+    errors.check_columns(df, [tenure_col, churned_col, id_col], "tenure")
+    errors.check_not_empty(df, "tenure")
+    if id_col is not None:
+        errors.check_unique(df, id_col)
+    tenure = errors.check_non_negative(df, tenure_col, id_col)
+    flags = errors.parse_flags(df, churned_col, true_values=churned_values,
+                               false_values=active_values, id_col=id_col)
+    out = df.copy()
+    out["duration"] = tenure.to_numpy(dtype=float)
+    out["churned"] = flags.to_numpy(dtype=bool)
+    return out
