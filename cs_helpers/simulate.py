@@ -120,7 +120,7 @@ def simulate_b2c(seed: int = DEFAULT_SEED, n_members: int | None = None) -> dict
     Examples
     --------
     >>> t = simulate_b2c(seed=3, n_members=200)
-    >>> t["b2c_members"]["plan"].isin(["single", "double"]).all()
+    >>> bool(t["b2c_members"]["plan"].isin(["single", "double"]).all())
     True
     """
     P = TRUE_PARAMS["b2c"]
