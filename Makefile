@@ -10,7 +10,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NB_SANITIZE := --nbval-sanitize-with tests/nbval_sanitize.cfg
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install lab test lint unit notebooks-test data lock notebooks exercises site slides bench report clean
@@ -35,7 +34,7 @@ lint: $(STAMP)  ## ruff over the package, tests and notebooks
 	$(BIN)/ruff check cs_helpers tests $(wildcard notebooks exercises)
 
 unit: $(STAMP)  ## Unit tests and doctests
-	$(BIN)/python -m pytest -q tests cs_helpers
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests cs_helpers
 
 notebooks-test: $(STAMP)  ## Re-run every committed notebook and compare outputs (nbval)
 	$(BIN)/python -m pytest -q --nbval $(NB_SANITIZE) notebooks $(wildcard exercises/solutions/*.ipynb)
