@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
-from .schema import AS_OF, DESCRIPTIONS, TABLES
+from .schema import AS_OF, CATEGORY_ORDER, DESCRIPTIONS, TABLES
 
 __all__ = ["names", "load", "data_dir", "describe", "AS_OF"]
 
@@ -115,6 +115,11 @@ def load(name: str, directory: str | Path | None = None) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=dtype, parse_dates=dates, date_format="%Y-%m-%d")
     for col in dates:
         df[col] = df[col].astype("datetime64[ns]")
+    for col, order in CATEGORY_ORDER.items():
+        if col in df.columns and isinstance(df[col].dtype, pd.CategoricalDtype):
+            present = set(df[col].cat.categories)
+            df[col] = df[col].cat.set_categories([v for v in order if v in present],
+                                                 ordered=True)
     df.attrs["as_of"] = pd.Timestamp(AS_OF)
     df.attrs["name"] = name
     return df

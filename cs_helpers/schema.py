@@ -83,3 +83,11 @@ DESCRIPTIONS: dict[str, str] = {
     "b2c_members": "B2C bag-rental club: one row per member (join, cancel, plan)",
     "b2c_activity_monthly": "B2C bag-rental club: member x month rentals, exchanges, purchases",
 }
+
+#: Categories with a natural order: loaded as ordered categoricals (tables and plots follow it).
+CATEGORY_ORDER: dict[str, list[str]] = {
+    "company_size": ["1-49", "50-249", "250-999", "1000+"],
+    "plan": ["Lite", "Standard", "Enterprise", "single", "double"],
+    "milestone": ["kickoff", "data_imported", "team_invited", "first_value"],
+    "age_band": ["20-29", "30-39", "40-49", "50+"],
+}
