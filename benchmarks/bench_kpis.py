@@ -89,7 +89,8 @@ def main() -> None:
         KaplanMeierFitter().fit(d, e)
 
     def unique_floor() -> None:
-        np.unique(np.column_stack([d, e]), axis=0, return_counts=True)
+        # the bare count of distinct (duration, churned) pairs, on one float key
+        np.unique(np.where(e, -d - 1, d), return_counts=True)
 
     rows = []
 

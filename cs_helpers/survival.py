@@ -44,15 +44,35 @@ def aggregate_lifetimes(lifetimes: pd.DataFrame, *, by: str | None = None,
     ev = lifetimes[event_col]
     if ev.dtype != bool:
         ev = errors.parse_flags(lifetimes, event_col)
-    keys = {"duration": dur.to_numpy(dtype=float), "churned": ev.to_numpy(dtype=bool)}
+    d = dur.to_numpy(dtype=float)
+    e = ev.to_numpy(dtype=bool)
     if by is not None:
         group = lifetimes[by]
-        errors.fail_where(lifetimes, by, "group labels must not be missing",
-                          group.isna().to_numpy())
-        keys = {"group": group.to_numpy(), **keys}
-    frame = pd.DataFrame(keys)
-    counts = frame.groupby(list(keys), sort=True, observed=True).size()
-    return counts.rename("customers").reset_index()
+        if isinstance(group.dtype, pd.CategoricalDtype):
+            codes = group.cat.codes.to_numpy()
+            labels = group.cat.categories
+        else:
+            codes, labels = pd.factorize(group, sort=True)
+        errors.fail_where(lifetimes, by, "group labels must not be missing", codes < 0)
+    else:
+        codes, labels = np.zeros(len(d), dtype=np.int64), None
+    # Count with one integer key per (group, duration, churned): factorize the durations once,
+    # then a bincount; no sort of the full table.
+    d_codes, d_values = pd.factorize(d)
+    width = 2 * (int(codes.max()) + 1)
+    key = d_codes.astype(np.int64) * width + codes.astype(np.int64) * 2 + e
+    counts = np.bincount(key, minlength=len(d_values) * width)
+    present = np.flatnonzero(counts)
+    g = (present % width) // 2
+    out = pd.DataFrame({"group": g, "duration": np.asarray(d_values)[present // width],
+                        "churned": (present % 2).astype(bool), "customers": counts[present]})
+    out = out.sort_values(["group", "duration", "churned"], kind="stable", ignore_index=True)
+    if labels is not None:
+        out["group"] = np.asarray(labels)[out["group"].to_numpy()]
+    else:
+        out = out.drop(columns="group")
+    counts = out
+    return counts
 
 
 @dataclass
