@@ -26,7 +26,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 __all__ = ["PALETTE", "STATUS_COLORS", "JP_FONT", "use_style", "subplots", "finish",
-           "percent_axis", "yen_axis", "color_for", "label_bars"]
+           "percent_axis", "yen_axis", "color_for", "label_bars",
+           "date_axis"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last.
 PALETTE: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
@@ -140,6 +141,20 @@ def yen_axis(ax: Axes, axis: str = "y") -> Axes:
     """
     fmt = FuncFormatter(lambda v, _pos: f"¥{v:,.0f}")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    return ax
+
+
+def date_axis(ax: Axes, axis: str = "x", every_years: int = 1) -> Axes:
+    """Label a date axis with one tick per year (``2024``), so ticks never overlap.
+
+    >>> fig, ax = subplots()
+    >>> _ = date_axis(ax)
+    """
+    import matplotlib.dates as mdates
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mdates.YearLocator(every_years))
+    target.set_major_formatter(mdates.DateFormatter("%Y"))
     return ax
 
 
