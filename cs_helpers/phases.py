@@ -635,6 +635,7 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
         ylim = (bottom, 1.0)
     ax.set_ylim(*ylim)
     ax.set_xticks(x, phase_names)
-    plotting.percent_axis(ax)
+    # whole-percent labels would repeat (92% for 92.5%) on a narrow range
+    plotting.percent_axis(ax, decimals=0 if ylim[1] - ylim[0] > 0.3 else 1)
     plotting.finish(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend_title=by)
     return ax
