@@ -10,7 +10,7 @@ health scores, on the course's simulated datasets or on your own customer table.
 
 from __future__ import annotations
 
-from . import datasets, health, ltv, nps, phases, plotting, schema, simulate
+from . import datasets, health, ltv, nps, phases, plotting, schema
 from .churn import (
     annualize,
     churn_rate,
@@ -24,6 +24,16 @@ from .lifetimes import lifetimes_from_tenure, to_lifetimes
 from .survival import SurvivalCurves, survival_curves
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `cs.simulate` is imported on first use, so that `python -m cs_helpers.simulate` runs the
+    # module once (not as both a package attribute and __main__).
+    if name == "simulate":
+        import importlib
+
+        return importlib.import_module(".simulate", __name__)
+    raise AttributeError(f"module 'cs_helpers' has no attribute {name!r}")
 
 __all__ = [
     "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "churn_rate",

@@ -246,7 +246,10 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     for j, m in enumerate(ms_names):
         base = targets[m] * rng.lognormal(0.0, 0.3, n)
         late = ~completes & (rng.random(n) < 0.6 + 0.1 * j)
-        d = np.where(completes, np.minimum(base, 88 - 3 * (3 - j)), base * rng.uniform(1.2, 3, n))
+        cap = 88 - 3 * (3 - j)             # completers finish every milestone by day 88
+        squeezed = rng.uniform(0.55, 1.0, n) * cap      # a late completer's date, spread out
+        d = np.where(completes, np.where(base <= cap, base, squeezed),
+                     base * rng.uniform(1.2, 3, n))
         d = np.where(late & (rng.random(n) < 0.5), np.nan, d)    # never done
         delays[m] = np.round(d)
     # Enforce order and that non-completers really miss the 90-day mark.
