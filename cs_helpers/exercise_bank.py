@@ -1,6 +1,152 @@
 """The course's exercises: expected answers computed from the data, mistakes recognised.
 
-Each notebook's exercises are registered here with :func:`cs_helpers.exercises.register`.
+Each exercise is registered with :func:`cs_helpers.exercises.register`. The expected answer
+and the value of each recognised mistake are *functions*, evaluated from the course data the
+first time an answer is checked, so that a change in the data or the helpers can never leave a
+stale answer typed in here.
 """
 
 from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from . import datasets
+from .churn import annualize, churn_rate
+from .exercises import EXERCISES, Exercise, Mistake
+from .lifetimes import to_lifetimes
+from .survival import survival_curves
+
+B2C = {"id_col": "member_id", "start_col": "join_date", "end_col": "cancel_date"}
+
+#: Every exercise of the course, in order.
+BANK: list[Exercise] = []
+
+
+def register(ex: Exercise) -> Exercise:
+    """Add ``ex`` to the bank (registered by :func:`register_all`)."""
+    BANK.append(ex)
+    return ex
+
+
+def register_all() -> None:
+    """Make sure every exercise of the bank is in the registry (idempotent)."""
+    for ex in BANK:
+        EXERCISES.setdefault(ex.id, ex)
+
+# --------------------------------------------------------------------------------------------
+# 03 · churn rate
+
+#: The month exercise 03.1 asks about.
+MONTH_03_1 = "2025-06"
+
+
+@cache
+def _members() -> pd.DataFrame:
+    return datasets.load("b2c_members")
+
+
+@cache
+def _monthly() -> pd.DataFrame:
+    return churn_rate(_members(), **B2C)
+
+
+def _row_03_1() -> pd.Series:
+    return _monthly().loc[pd.Period(MONTH_03_1, "M")]
+
+
+def _pooled_last_12() -> float:
+    last = _monthly()[_monthly()["complete"]].tail(12)
+    return float(last["churned"].sum() / last["active_start"].sum())
+
+
+@cache
+def _life() -> pd.DataFrame:
+    return to_lifetimes(_members(), **B2C)
+
+
+def _km_double_12() -> float:
+    life = _life()
+    curve = survival_curves(life[life["plan"] == "double"])
+    return float(curve.survival_at(12).iloc[0, 0])
+
+
+def _naive_double_12() -> float:
+    life = _life()
+    d = life[life["plan"] == "double"]
+    return float(1 - (d["churned"] & (d["duration"] <= 12)).mean())
+
+
+register(Exercise(
+    "03.1", f"Monthly churn rate of the B2C club in {MONTH_03_1} (a fraction)",
+    expected=lambda: float(_row_03_1()["churn_rate"]),
+    mistakes=(
+        Mistake(lambda: float(_row_03_1()["churned"] / _row_03_1()["active_end"]),
+                "you divided by the members active at the END of the month; the article's "
+                "denominator is the members active at its START."),
+        Mistake(lambda: float((_row_03_1()["churned"] + _row_03_1()["new_and_churned"])
+                              / (_row_03_1()["active_start"] + _row_03_1()["new"])),
+                "you put the month's new members in the denominator; they were not there at "
+                "the start of the month."),
+        Mistake(lambda: float(100 * _row_03_1()["churn_rate"]),
+                "that is a percentage; give a fraction (e.g. 0.043 for 4.3%)."),
+        Mistake(lambda: float(1 - _row_03_1()["churn_rate"]),
+                "that is the retention (continuation) rate, 1 - churn."),
+    ),
+    hints=("Use cs.churn_rate(members, id_col=..., start_col=..., end_col=...) and pick the row.",
+           "churn rate = churned during the month / active at the start of the month."),
+    explanation="Cancellations during the month divided by members active on its first day."))
+
+register(Exercise(
+    "03.2", "Annual churn equivalent to the pooled monthly churn of the last 12 complete months",
+    expected=lambda: float(annualize(_pooled_last_12())),
+    mistakes=(
+        Mistake(lambda: 12 * _pooled_last_12(),
+                "12 x monthly overstates annual churn: a member can only leave once. Use "
+                "1 - (1 - m) ** 12 (cs.annualize)."),
+        Mistake(_pooled_last_12, "that is the monthly rate; the question asks for the annual one."),
+        Mistake(lambda: float(np.mean(_monthly()[_monthly()["complete"]].tail(12)["churn_rate"])),
+                "close, but that is the monthly rate again (and an unweighted average)."),
+    ),
+    hints=("First pool: sum of churned / sum of active_start over the last 12 complete months.",
+           "Then annual = 1 - (1 - monthly) ** 12, or cs.annualize(monthly)."),
+    explanation="Pool the 12 months, then annualize with 1 - (1 - m)^12."))
+
+register(Exercise(
+    "03.3", "Share of double-plan members still subscribed after 12 months (Kaplan-Meier)",
+    expected=_km_double_12,
+    rtol=0.002,
+    mistakes=(
+        Mistake(_naive_double_12,
+                "you counted every member who has not cancelled within 12 months as a "
+                "survivor, including recent members observed for less than 12 months "
+                "(censored). Use the Kaplan-Meier curve."),
+        Mistake(lambda: 1 - _km_double_12(),
+                "that is the share who LEFT within 12 months; the question asks who stayed."),
+    ),
+    hints=("Shape the members with cs.to_lifetimes, keep plan == 'double'.",
+           "cs.survival_curves(...).survival_at(12)"),
+    explanation="Kaplan-Meier uses each member for as long as they were observed."))
+
+register(Exercise(
+    "03.4", "A dashboard shows 'churn = members who ever cancelled / all members ever' and it "
+    "rises every year. Which trap is it: (a) end-of-period denominator, (b) new members in the "
+    "denominator, (c) it is not a rate: it mixes members of every age and grows as the business "
+    "ages, (d) averaging monthly rates?",
+    expected=lambda: "c", kind="choice", choices=("a", "b", "c", "d"),
+    mistakes=(Mistake(lambda: "d", "averaging rates is a different trap; here no monthly rate "
+                                   "is computed at all."),),
+    hints=("Over what period is that 'rate' measured? Who is in its denominator?",),
+    explanation="It is a cumulative share, not a rate per period: it can only grow."))
+
+register(Exercise(
+    "03.5", "The log-rank test comparing single and double plans gives a tiny p-value. Does the "
+    "double plan make members stay longer?",
+    expected=None, kind="judgement",
+    model_answer="Not necessarily. The test says the two retention curves differ by more than "
+    "chance would explain. It does not say why: members who expect to rent a lot may choose the "
+    "double plan and would have stayed anyway (self-selection), and members can switch plans. "
+    "To learn the effect of the plan, offer an upgrade to a random half of single-plan members "
+    "and compare the halves."))

@@ -108,8 +108,10 @@ class Feedback:
 
 
 def _load_catalogue() -> None:
-    """Import the course's exercise bank once (it registers every exercise)."""
-    from . import exercise_bank  # noqa: F401
+    """Make sure the course's exercise bank is registered."""
+    from . import exercise_bank
+
+    exercise_bank.register_all()
 
 
 def _get(exercise_id: str) -> Exercise:
