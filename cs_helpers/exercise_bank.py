@@ -150,3 +150,78 @@ register(Exercise(
     "double plan and would have stayed anyway (self-selection), and members can switch plans. "
     "To learn the effect of the plan, offer an upgrade to a random half of single-plan members "
     "and compare the halves."))
+
+
+# --------------------------------------------------------------------------------------------
+# 05 · NPS
+
+@cache
+def _answers() -> pd.DataFrame:
+    return datasets.load("b2b_nps")
+
+
+def _shares() -> tuple[float, float, float]:
+    s = _answers()["score"]
+    return float((s >= 9).mean()), float(s.between(7, 8).mean()), float((s <= 6).mean())
+
+
+def _nps() -> float:
+    p, _, d = _shares()
+    return 100 * (p - d)
+
+
+def _se(n: int) -> float:
+    p, _, d = _shares()
+    return float(100 * np.sqrt(((p + d) - (p - d) ** 2) / n))
+
+
+def _plan_difference() -> pd.Series:
+    from . import nps
+    answers = _answers().merge(datasets.load("b2b_accounts")[["account_id", "plan"]],
+                               on="account_id")
+    return nps.compare(answers.loc[answers["plan"] == "Lite", "score"],
+                       answers.loc[answers["plan"] == "Standard", "score"])
+
+
+register(Exercise(
+    "05.1", "NPS of all B2B answers, in points (-100 to 100)",
+    expected=_nps, rtol=0.001, atol=0.01,
+    mistakes=(
+        Mistake(lambda: _nps() / 100, "that is a fraction; NPS is in points: 100 x (p - d)."),
+        Mistake(lambda: 100 * (_shares()[0] + _shares()[1] - _shares()[2]),
+                "you counted passives (7-8) as promoters; promoters answer 9 or 10 only."),
+        Mistake(lambda: 100 * _shares()[0], "that is the share of promoters only; subtract the "
+                                            "share of detractors (0-6)."),
+        Mistake(lambda: float(_answers()["score"].mean()), "that is the average score, not NPS."),
+    ),
+    hints=("Promoters answer 9-10, detractors 0-6.", "cs.nps.score(answers['score'])"),
+    explanation="100 x (share of promoters - share of detractors)."))
+
+register(Exercise(
+    "05.2", "Margin of error (95%, in points) of an NPS from 40 answers with these shares",
+    expected=lambda: 1.959964 * _se(40), rtol=0.01,
+    mistakes=(
+        Mistake(lambda: _se(40), "that is the standard error; the 95% margin is 1.96 x SE."),
+        Mistake(lambda: 1.959964 * _se(len(_answers())),
+                "that is the margin for all the answers; the question asks for 40."),
+    ),
+    hints=("Per-answer variance = (p + d) - (p - d)^2.", "SE = 100 sqrt(variance / n); margin = "
+                                                         "1.96 SE."),
+    explanation="Compare that margin with the differences between segments in notebook 05."))
+
+register(Exercise(
+    "05.3", "Is the NPS difference between Lite and Standard accounts larger than chance would "
+    "explain at the 5% level? Answer 'yes' or 'no'.",
+    expected=lambda: "yes" if _plan_difference()["p_value"] < 0.05 else "no",
+    kind="choice", choices=("yes", "no"),
+    hints=("cs.nps.compare(lite_scores, standard_scores) gives an interval and a p-value.",),
+    explanation="Look at the interval of the difference: does it include 0?"))
+
+register(Exercise(
+    "05.4", "A manager wants to rank CS teams by the NPS of their accounts, from about 40 "
+    "answers per team per quarter. What do you tell them?",
+    expected=None, kind="judgement",
+    model_answer="With 40 answers each team's NPS has a very wide margin of error (exercise "
+    "05.2 computes it), so most differences between teams are noise and the ranking would change from quarter to "
+    "quarter by chance. Report NPS with its interval, pool several quarters, track the response "
+    "rate (non-response bias), and judge teams on retention and outcomes instead."))
