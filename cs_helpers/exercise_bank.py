@@ -225,3 +225,159 @@ register(Exercise(
     "05.2 computes it), so most differences between teams are noise and the ranking would change from quarter to "
     "quarter by chance. Report NPS with its interval, pool several quarters, track the response "
     "rate (non-response bias), and judge teams on retention and outcomes instead."))
+
+
+# --------------------------------------------------------------------------------------------
+# 04 · LTV
+
+MARGIN_04 = 0.75
+CAC_04 = 1_200_000
+
+
+@cache
+def _accounts() -> pd.DataFrame:
+    return datasets.load("b2b_accounts")
+
+
+def _b2b_churn_and_arpa() -> tuple[float, float]:
+    table = churn_rate(_accounts(), id_col="account_id")
+    last = table[table["complete"]].tail(12)
+    c = float(last["churned"].sum() / last["active_start"].sum())
+    usage = datasets.load("b2b_usage_monthly")
+    arpa = float(usage.loc[usage["month"] == usage["month"].max(), "mrr"].mean())
+    return c, arpa
+
+
+def _ltv_simple_04() -> float:
+    from . import ltv
+    c, arpa = _b2b_churn_and_arpa()
+    return float(ltv.simple(arpa, MARGIN_04, c))
+
+
+def _ltv_discounted_04(rate: float) -> float:
+    from . import ltv
+    c, arpa = _b2b_churn_and_arpa()
+    if rate < 0:      # the mistake of using the annual rate as a monthly one
+        return float(sum(arpa * MARGIN_04 * (1 - c) ** t / 1.08 ** t for t in range(60)))
+    return float(ltv.discounted(arpa, MARGIN_04, c, discount_rate=rate, horizon=60))
+
+
+register(Exercise(
+    "04.1", "Simple LTV (JPY) of a B2B account: latest month's ARPA, 75% margin, pooled monthly "
+    "churn of the last 12 complete months",
+    expected=_ltv_simple_04,
+    mistakes=(
+        Mistake(lambda: _ltv_simple_04() / MARGIN_04,
+                "you left out the gross margin: LTV counts margin, not revenue."),
+        Mistake(lambda: _ltv_simple_04() * _b2b_churn_and_arpa()[0] / float(
+            annualize(_b2b_churn_and_arpa()[0])),
+                "you divided by the annual churn; with a monthly ARPA, use the monthly churn."),
+        Mistake(lambda: _ltv_simple_04() / 100,
+                "you used the churn rate as a percentage (e.g. 1.1) instead of a fraction (0.011)."),
+    ),
+    hints=("ARPA: mean MRR of the accounts billed in the latest month.",
+           "cs.ltv.simple(arpa, 0.75, monthly_churn)"),
+    explanation="ARPA x margin / monthly churn."))
+
+register(Exercise(
+    "04.2", "The same account's LTV over 60 months, discounted at 8% a year (JPY)",
+    expected=lambda: _ltv_discounted_04(0.08),
+    mistakes=(
+        Mistake(lambda: _ltv_discounted_04(-1),
+                "you discounted by 8% a MONTH; 8% is an annual rate (about 0.64% a month)."),
+        Mistake(lambda: _ltv_discounted_04(0.0), "you did not discount at all."),
+        Mistake(_ltv_simple_04, "that is the undiscounted LTV over an endless horizon."),
+    ),
+    hints=("cs.ltv.discounted(arpa, 0.75, churn, discount_rate=0.08, horizon=60)",),
+    explanation="Cash t months away is divided by (1 + d)^t, d the monthly equivalent of 8%."))
+
+register(Exercise(
+    "04.3", "CAC payback (months) for a CAC of 1,200,000 JPY with the latest ARPA and 75% margin",
+    expected=lambda: CAC_04 / (_b2b_churn_and_arpa()[1] * MARGIN_04),
+    mistakes=(Mistake(lambda: CAC_04 / _b2b_churn_and_arpa()[1],
+                      "you divided by revenue; payback is earned from margin (ARPA x margin)."),),
+    hints=("cs.ltv.cac_payback(cac, arpa, gross_margin)",),
+    explanation="CAC / (ARPA x margin)."))
+
+register(Exercise(
+    "04.4", "A CS programme costs money from month 0 and lowers churn from month 4. Judged after "
+    "one quarter it looks like a loss. Is it a bad programme? (answer 'yes' or 'no')",
+    expected=lambda: "no", kind="choice", choices=("yes", "no"),
+    mistakes=(Mistake(lambda: "yes", "a quarter is too early: the cost comes first and the "
+                                     "retained margin accumulates later; look for the break-even "
+                                     "month."),),
+    explanation="CS pays back over customer lifetimes; judge it on its cash flow."))
+
+
+# --------------------------------------------------------------------------------------------
+# 07 · onboarding
+
+REPORTED_CHURN_07 = 0.006
+
+
+def _landmark_60() -> float:
+    acc = _accounts()
+    life = to_lifetimes(acc, id_col="account_id")
+    ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
+    done = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= 60]
+    onboarded = done.groupby("account_id").size().eq(4)
+    landmark = 60 / 30.4375
+    alive = life[life["duration"] > landmark]
+    yes = alive["account_id"].map(onboarded).eq(True).to_numpy()
+    part = alive[yes]
+    return float(part["churned"].sum() / (part["duration"] - landmark).sum())
+
+
+def _naive_ever() -> float:
+    acc = _accounts()
+    life = to_lifetimes(acc, id_col="account_id")
+    ob = datasets.load("b2b_onboarding").dropna(subset=["completed_date"])
+    ever = ob.groupby("account_id").size().eq(4)
+    part = life[life["account_id"].map(ever).eq(True).to_numpy()]
+    return float(part["churned"].sum() / part["duration"].sum())
+
+
+register(Exercise(
+    "07.1", "Expected customer lifetime, in YEARS, at the reported 0.60% monthly churn",
+    expected=lambda: 1 / REPORTED_CHURN_07 / 12,
+    mistakes=(
+        Mistake(lambda: 1 / REPORTED_CHURN_07, "that is in months; the question asks for years."),
+        Mistake(lambda: float(np.log(0.5) / np.log(1 - REPORTED_CHURN_07) / 12),
+                "that is the median lifetime; the expected (mean) lifetime is 1 / churn."),
+    ),
+    hints=("With a constant monthly churn c, a customer stays 1 / c months on average.",),
+    explanation="1 / 0.006 months, divided by 12."))
+
+register(Exercise(
+    "07.2", "Annual churn equivalent to the reported 0.60% a month (a fraction)",
+    expected=lambda: float(annualize(REPORTED_CHURN_07)),
+    mistakes=(Mistake(lambda: 12 * REPORTED_CHURN_07,
+                      "12 x monthly overstates annual churn; use 1 - (1 - c)^12."),),
+    hints=("cs.annualize(0.006)",),
+    explanation="1 - 0.994^12."))
+
+register(Exercise(
+    "07.3", "Landmark at day 60: among accounts still customers at day 60 that had completed all "
+    "four milestones by day 60, monthly churn after day 60 (churn events / account-months)",
+    expected=_landmark_60, rtol=0.01,
+    mistakes=(Mistake(_naive_ever,
+                      "you compared accounts that EVER completed onboarding, from their start: "
+                      "that credits onboarding with the survival it required (immortal-time "
+                      "bias). Keep accounts alive at day 60 and count from day 60."),),
+    hints=("Keep accounts whose duration is above 60 / 30.4375 months.",
+           "Group them by 'all four milestones completed within 60 days', then divide churn "
+           "events by the months each account was followed after day 60."),
+    explanation="Both groups start alive at the landmark, so nobody gets immortal time."))
+
+register(Exercise(
+    "07.4", "Which design can show that an onboarding programme CAUSES lower churn? (a) compare "
+    "completers with non-completers, (b) a landmark analysis, (c) a Cox model adjusting for "
+    "size, plan and channel, (d) offering the programme to a random half of new accounts",
+    expected=lambda: "d", kind="choice", choices=("a", "b", "c", "d"),
+    mistakes=(
+        Mistake(lambda: "b", "a landmark analysis removes immortal-time bias, but completers may "
+                             "still differ in ways we did not measure."),
+        Mistake(lambda: "c", "a Cox model adjusts only for what was measured; motivated "
+                             "customers may both complete and stay."),
+    ),
+    explanation="Randomisation balances the unmeasured differences too."))

@@ -210,7 +210,8 @@ def check(exercise_id: str, answer: Any = ..., *, show_answer: bool = False) -> 
                         "table, pick the one value the question asks for.")
     exp = float(expected)
     if _close(value, exp, ex.rtol, ex.atol):
-        return Feedback(ex.id, "correct", f"Right: {exp:.4g}. {ex.explanation}".strip(),
+        shown = f"{exp:,.0f}" if abs(exp) >= 1000 else f"{exp:.4g}"
+        return Feedback(ex.id, "correct", f"Right: {shown}. {ex.explanation}".strip(),
                         correct=True)
     for i, m in enumerate(ex.mistakes):
         wrong = _as_number(_mistake_value(ex.id, i))
