@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import datasets
+from . import exercises as _registry
 from .churn import annualize, churn_rate
-from .exercises import EXERCISES, Exercise, Mistake
+from .exercises import Exercise, Mistake
 from .lifetimes import to_lifetimes
 from .survival import survival_curves
 
@@ -34,7 +35,7 @@ def register(ex: Exercise) -> Exercise:
 def register_all() -> None:
     """Make sure every exercise of the bank is in the registry (idempotent)."""
     for ex in BANK:
-        EXERCISES.setdefault(ex.id, ex)
+        _registry.EXERCISES.setdefault(ex.id, ex)
 
 # --------------------------------------------------------------------------------------------
 # 03 · churn rate
@@ -381,3 +382,190 @@ register(Exercise(
                              "customers may both complete and stay."),
     ),
     explanation="Randomisation balances the unmeasured differences too."))
+
+
+# --------------------------------------------------------------------------------------------
+# 01 · defining customer success
+
+def _milestone_churn_01(reached: bool) -> float:
+    acc = _accounts()
+    life = to_lifetimes(acc, id_col="account_id")
+    ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
+    fv = ob[(ob["milestone"] == "first_value")
+            & ((ob["completed_date"] - ob["start_date"]).dt.days <= 90)]["account_id"]
+    landmark = 90 / 30.4375
+    alive = life[life["duration"] > landmark]
+    mask = alive["account_id"].isin(set(fv)).to_numpy() == reached
+    part = alive[mask]
+    return float(part["churned"].sum() / (part["duration"] - landmark).sum())
+
+
+def _share_after_12(after: bool = True) -> float:
+    acc = _accounts()
+    life = to_lifetimes(acc, id_col="account_id")
+    s = survival_curves(life).survival_at(np.arange(60)).iloc[0].to_numpy()
+    usage = datasets.load("b2b_usage_monthly").merge(acc[["account_id", "start_date"]])
+    tenure = (usage["month"].dt.to_period("M").astype("int64")
+              - usage["start_date"].dt.to_period("M").astype("int64"))
+    mrr = usage.groupby(tenure)["mrr"].mean().reindex(np.arange(60)).ffill().to_numpy()
+    cum = np.cumsum(s * mrr)
+    share = 1 - cum[11] / cum[-1]
+    return float(share if after else 1 - share)
+
+
+register(Exercise(
+    "01.1", "Which is an OUTCOME metric for the contact-management product? (a) weekly logins, "
+    "(b) seats in use, (c) deals the customer sources through shared contacts, (d) business "
+    "cards scanned",
+    expected=lambda: "c", kind="choice", choices=("a", "b", "c", "d"),
+    mistakes=tuple(Mistake(lambda v=v: v, "that measures usage of our product, not the result "
+                           "the customer bought it for.") for v in ("a", "b", "d")),
+    explanation="A deal won is the customer's business result; the rest is activity."))
+
+register(Exercise(
+    "01.2", "Monthly churn after day 90 of accounts that had NOT reached 'first_value' by day 90 "
+    "(among accounts still customers at day 90)",
+    expected=lambda: _milestone_churn_01(False), rtol=0.01,
+    mistakes=(Mistake(lambda: _milestone_churn_01(True),
+                      "that is the churn of the accounts that DID reach first value."),),
+    hints=("Keep accounts whose duration is above 90 / 30.4375 months; follow them from day 90.",),
+    explanation="Churn events after day 90 / account-months after day 90."))
+
+register(Exercise(
+    "01.3", "Share of a new account's expected revenue over its first 60 months that arrives "
+    "AFTER month 12",
+    expected=_share_after_12, rtol=0.01,
+    mistakes=(Mistake(lambda: _share_after_12(False),
+                      "that is the share arriving in the first 12 months."),),
+    hints=("Expected revenue in month t = S(t) x mean MRR of accounts in their t-th month.",
+           "Sum months 12-59 and divide by the sum of months 0-59."),
+    explanation="Most of a subscription's revenue comes long after the sale."))
+
+register(Exercise(
+    "01.4", "Your support team answers tickets faster every quarter, yet churn is flat. What does "
+    "that say about support KPIs and CS KPIs?",
+    expected=None, kind="judgement",
+    model_answer="Support KPIs measure how efficiently problems are handled once raised; they "
+    "say little about whether customers reach their goals. Retention depends on the customer's "
+    "success, so a CS team should own churn, NRR and LTV, and work proactively with accounts "
+    "that struggle (many tickets are a warning sign), not just answer faster."))
+
+
+# --------------------------------------------------------------------------------------------
+# 02 · targeting
+
+def _success_by_channel() -> pd.Series:
+    acc = _accounts()
+    as_of = acc.attrs["as_of"]
+    old = acc[acc["start_date"] <= as_of - pd.Timedelta(days=90)]
+    ob = datasets.load("b2b_onboarding").merge(old[["account_id", "start_date"]])
+    on_time = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= 90]
+    done = on_time.groupby("account_id").size().eq(4)
+    flag = old["account_id"].map(done).eq(True)
+    return flag.groupby(old["channel"], observed=True).mean()
+
+
+def _success_by_channel_all() -> pd.Series:
+    acc = _accounts()
+    ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
+    on_time = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= 90]
+    done = on_time.groupby("account_id").size().eq(4)
+    flag = acc["account_id"].map(done).eq(True)
+    return flag.groupby(acc["channel"], observed=True).mean()
+
+
+def _expected_months_02(size: str) -> float:
+    life = to_lifetimes(_accounts(), id_col="account_id")
+    part = life[life["company_size"] == size]
+    return float(survival_curves(part).survival_at(np.arange(60)).iloc[0].sum())
+
+
+register(Exercise(
+    "02.1", "Onboarding success rate (all four milestones within 90 days) of Outbound accounts, "
+    "among accounts that started at least 90 days before the observation date",
+    expected=lambda: float(_success_by_channel()["Outbound"]), rtol=0.005,
+    mistakes=(Mistake(lambda: float(_success_by_channel_all()["Outbound"]),
+                      "you included accounts that started less than 90 days ago: they have not "
+                      "had the chance to complete yet."),),
+    hints=("Filter start_date <= as_of - 90 days first.",),
+    explanation="Only accounts that have had their full 90 days can be judged."))
+
+register(Exercise(
+    "02.2", "Which acquisition channel has the highest onboarding success rate? (Event, Inbound, "
+    "Outbound or Partner)",
+    expected=lambda: str(_success_by_channel().idxmax()), kind="choice",
+    choices=("Event", "Inbound", "Outbound", "Partner"),
+    explanation="Success differs by channel: a targeting lever."))
+
+register(Exercise(
+    "02.3", "Expected months as a customer within the first 60 months, for accounts of 1-49 "
+    "employees (the area under their Kaplan-Meier curve, months 0-59)",
+    expected=lambda: _expected_months_02("1-49"), rtol=0.005,
+    mistakes=(Mistake(lambda: _expected_months_02("1000+"),
+                      "that is the value for 1000+ employee accounts."),),
+    hints=("cs.survival_curves(part).survival_at(range(60)) then sum.",),
+    explanation="Sum of S(t) over t = 0..59: the months a new account is expected to pay."))
+
+register(Exercise(
+    "02.4", "Sales wants to sign every prospect. When is it in the CUSTOMER's interest that you do "
+    "not sell to them?",
+    expected=None, kind="judgement",
+    model_answer="When the product cannot deliver the result they need: they would pay, fail to "
+    "succeed and leave, losing time and money. Declining, or pointing them to a better fit, "
+    "respects their success (the article's step 2) and keeps CS effort on customers it can help."))
+
+
+# --------------------------------------------------------------------------------------------
+# 06 · phase strategy
+
+def _maturity_double(overall: bool = False) -> float:
+    from . import phases
+    life = to_lifetimes(_members(), **B2C)
+    part = life[life["plan"] == "double"]
+    table = phases.continuation(part, id_col="member_id").set_index("phase")
+    return float(table.loc["overall" if overall else "maturity", "monthly_continuation"])
+
+
+def _sbg_true():
+    from . import ltv, simulate
+    p = simulate.TRUE_PARAMS["b2c"]
+    return ltv.ShiftedBetaGeometric(p["alpha"], p["beta"])
+
+
+register(Exercise(
+    "06.1", "Monthly continuation in the maturity phase (9+ months) of members who joined on the "
+    "double plan (durations as cs.to_lifetimes gives them)",
+    expected=_maturity_double, rtol=0.0005,
+    mistakes=(Mistake(lambda: _maturity_double(True),
+                      "that is their continuation over all phases pooled."),),
+    hints=("cs.phases.continuation(lifetimes_of_double_plan_members, id_col='member_id')",),
+    explanation="Cancellations in the phase / member-months spent in it, then 1 - hazard."))
+
+register(Exercise(
+    "06.2", "With no CS at all and the simulation's true Beta(alpha, beta) heterogeneity "
+    "(cs.simulate.TRUE_PARAMS['b2c']), what share of members still there at month 11 stay "
+    "through month 12? (the sBG retention rate r_12)",
+    expected=lambda: float(_sbg_true().retention_rate(12)), rtol=0.001,
+    mistakes=(Mistake(lambda: float(_sbg_true().survival(12)),
+                      "that is S(12), the share of a new cohort left after 12 months; the "
+                      "question asks for the renewal rate of those still there at month 11."),),
+    hints=("cs.ltv.ShiftedBetaGeometric(alpha, beta).retention_rate(12)",),
+    explanation="Retention rises with tenure from sorting alone."))
+
+register(Exercise(
+    "06.3", "A report says continuation rose from about 95% to 98% for members past nine months, "
+    "so the phase programme works. (a) yes, the rise proves it; (b) not by itself: sorting alone "
+    "produces such a rise, so compare with a baseline or an experiment",
+    expected=lambda: "b", kind="choice", choices=("a", "b"),
+    mistakes=(Mistake(lambda: "a", "heterogeneous customers produce rising continuation with no "
+                                   "CS at all (section 3 of notebook 06)."),),
+    explanation="Credit a strategy only against a sorting baseline or a randomised comparison."))
+
+register(Exercise(
+    "06.4", "You can fund one programme that cuts one phase's hazard by 20%. How do you choose the "
+    "phase?",
+    expected=None, kind="judgement",
+    model_answer="Compare the LTV gained per new member for each phase (cs.phases.what_if), "
+    "which depends on how many members reach the phase, its hazard and how long they stay in "
+    "it; then weigh it against each programme's cost and how sure you are it works (test it on "
+    "a random half first)."))

@@ -180,3 +180,39 @@ def test_committed_student_copies_are_fresh():
     result = subprocess.run([sys.executable, "-m", "cs_helpers.exercises", "build", "--check"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the course's exercise bank ------------------------------------------------------------
+
+def _bank():
+    from cs_helpers import exercise_bank
+    return exercise_bank.BANK
+
+
+def test_every_core_notebook_has_at_least_four_exercises():
+    ids = [e.id for e in _bank()]
+    for nn in ("01", "02", "03", "04", "05", "06", "07"):
+        assert sum(i.startswith(nn + ".") for i in ids) >= 4, nn
+        assert (ROOT / "exercises" / "solutions").glob(f"{nn}_*.ipynb")
+
+
+def test_expected_answers_compute_and_no_mistake_equals_the_answer():
+    for e in _bank():
+        if e.kind == "judgement":
+            assert e.model_answer
+            continue
+        expected = e.expected()
+        for m in e.mistakes:
+            wrong = m.value()
+            if e.kind == "choice":
+                assert str(wrong).lower() != str(expected).lower(), e.id
+            else:
+                assert not ex._close(float(wrong), float(expected), e.rtol, e.atol), e.id
+        assert check(e.id, expected).correct, e.id
+
+
+def test_every_banked_exercise_is_checked_in_its_solution_notebook():
+    text = "".join(p.read_text(encoding="utf-8")
+                   for p in (ROOT / "exercises" / "solutions").glob("*.ipynb"))
+    for e in _bank():
+        assert f'check(\\"{e.id}\\"' in text, e.id
