@@ -240,6 +240,13 @@ def _accounts() -> pd.DataFrame:
     return datasets.load("b2b_accounts")
 
 
+def _onboarded_within(days: int) -> pd.Series:
+    """True for accounts that completed all four milestones within ``days`` of their start."""
+    ob = datasets.load("b2b_onboarding").merge(_accounts()[["account_id", "start_date"]])
+    on_time = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= days]
+    return on_time.groupby("account_id").size().eq(4)
+
+
 def _b2b_churn_and_arpa() -> tuple[float, float]:
     table = churn_rate(_accounts(), id_col="account_id")
     last = table[table["complete"]].tail(12)
@@ -317,11 +324,8 @@ REPORTED_CHURN_07 = 0.006
 
 
 def _landmark_60() -> float:
-    acc = _accounts()
-    life = to_lifetimes(acc, id_col="account_id")
-    ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
-    done = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= 60]
-    onboarded = done.groupby("account_id").size().eq(4)
+    life = to_lifetimes(_accounts(), id_col="account_id")
+    onboarded = _onboarded_within(60)
     landmark = 60 / 30.4375
     alive = life[life["duration"] > landmark]
     yes = alive["account_id"].map(onboarded).eq(True).to_numpy()
@@ -456,21 +460,14 @@ register(Exercise(
 
 def _success_by_channel() -> pd.Series:
     acc = _accounts()
-    as_of = acc.attrs["as_of"]
-    old = acc[acc["start_date"] <= as_of - pd.Timedelta(days=90)]
-    ob = datasets.load("b2b_onboarding").merge(old[["account_id", "start_date"]])
-    on_time = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= 90]
-    done = on_time.groupby("account_id").size().eq(4)
-    flag = old["account_id"].map(done).eq(True)
+    old = acc[acc["start_date"] <= acc.attrs["as_of"] - pd.Timedelta(days=90)]
+    flag = old["account_id"].map(_onboarded_within(90)).eq(True)
     return flag.groupby(old["channel"], observed=True).mean()
 
 
 def _success_by_channel_all() -> pd.Series:
     acc = _accounts()
-    ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
-    on_time = ob[(ob["completed_date"] - ob["start_date"]).dt.days <= 90]
-    done = on_time.groupby("account_id").size().eq(4)
-    flag = acc["account_id"].map(done).eq(True)
+    flag = acc["account_id"].map(_onboarded_within(90)).eq(True)
     return flag.groupby(acc["channel"], observed=True).mean()
 
 
