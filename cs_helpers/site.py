@@ -30,6 +30,9 @@ __all__ = ["Page", "pages", "build_site", "build_slides"]
 
 _STYLE = """
 <style>
+@font-face {font-family: "IPAexGothic"; src: url("fonts/ipaexg.ttf") format("truetype");}
+body, .jp-RenderedHTMLCommon, .cs-doc, .cs-nav {font-family: system-ui, -apple-system,
+         "Segoe UI", Roboto, "Helvetica Neue", Arial, "IPAexGothic", sans-serif;}
 .cs-nav {font-family: sans-serif; display: flex; justify-content: space-between; gap: 1em;
          padding: 0.6em 1.2em; background: #f3f6fa; border-bottom: 1px solid #d0d7de;}
 .cs-nav.bottom {border-top: 1px solid #d0d7de; border-bottom: none; margin-top: 2em;}
@@ -91,6 +94,18 @@ def _markdown_page(title: str, text: str) -> str:
             "</body></html>")
 
 
+def _copy_japanese_font(out: Path) -> None:
+    """Ship IPAexGothic (from matplotlib-fontja) with the site, so Japanese renders offline
+    in any browser, whatever fonts the machine has."""
+    import shutil
+
+    import matplotlib_fontja
+
+    font = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
+    (out / "fonts").mkdir(exist_ok=True)
+    shutil.copyfile(font, out / "fonts" / "ipaexg.ttf")
+
+
 def build_site(out: str | Path = "_site", folder: Path = NOTEBOOKS) -> list[Path]:
     """Render every notebook (as committed) to ``out``, with navigation and an index page.
 
@@ -100,6 +115,7 @@ def build_site(out: str | Path = "_site", folder: Path = NOTEBOOKS) -> list[Path
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    _copy_japanese_font(out)
     exporter = HTMLExporter(template_name="lab")
     items = pages(folder)
     written: list[Path] = []

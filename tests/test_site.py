@@ -63,3 +63,8 @@ def test_slides_build_with_reveal(tmp_path):
     [deck] = site.build_slides(tmp_path / "slides", folder=one)
     text = deck.read_text(encoding="utf-8")
     assert "reveal" in text.lower() and "Start here" in text
+
+
+def test_site_ships_a_japanese_font(built):
+    assert (built / "fonts" / "ipaexg.ttf").stat().st_size > 1_000_000
+    assert 'url("fonts/ipaexg.ttf")' in (built / "06_laxus_phase_strategy.html").read_text("utf-8")
