@@ -449,7 +449,8 @@ def expected_lifetime(hazards: Any, boundaries: Sequence[float] = DEFAULT_BOUNDA
         of the last phase: ``S(T) / (1 + d)^T / (1 - (1 - h) / (1 + d))`` with ``T`` the last
         boundary. Needs a last-phase hazard or a discount rate above 0.
     discount_rate : float, default 0
-        Monthly discount rate ``d``.
+        ANNUAL discount rate, as everywhere in :mod:`cs_helpers.ltv`; converted to the monthly
+        rate ``d = (1 + rate) ** (1 / 12) - 1``.
 
     Returns
     -------
@@ -466,7 +467,7 @@ def expected_lifetime(hazards: Any, boundaries: Sequence[float] = DEFAULT_BOUNDA
     h, _ = _hazard_array(hazards, b, labels)
     if not np.isfinite(discount_rate) or discount_rate < 0:
         raise DataError(f"discount_rate: must be >= 0; got {discount_rate}.")
-    v = 1.0 / (1.0 + discount_rate)
+    v = 1.0 / (1.0 + discount_rate) ** (1 / 12)
     if horizon is not None:
         s = survival_curve(h, b, horizon=horizon).to_numpy()[:-1]
         return float(np.sum(s * v ** np.arange(len(s))))
@@ -502,7 +503,7 @@ def what_if(hazards: Any, changes: Mapping[str, float],
         Monthly revenue per account and gross margin; when ``arpa`` is given an ``ltv`` column
         = ARPA x margin x discounted expected lifetime is added.
     discount_rate : float, default 0
-        Monthly discount rate.
+        Annual discount rate (converted to monthly, as in :mod:`cs_helpers.ltv`).
     labels : sequence of str, "en", "ja" or None
         Phase names (keys of ``changes``).
 

@@ -297,8 +297,11 @@ def test_expected_lifetime_by_hand():
     by_hand = 2.71 + 0.729 * (1 - 0.95 ** 6) / 0.05 + 0.729 * 0.95 ** 6 / 0.02
     assert phases.expected_lifetime([0.10, 0.05, 0.02]) == pytest.approx(by_hand)
     assert phases.expected_lifetime([0.05] * 3) == pytest.approx(20.0)
-    # Constant hazard h, discount d: sum ((1 - h) / (1 + d))^t = (1 + d) / (d + h).
-    assert phases.expected_lifetime([0.05] * 3, discount_rate=0.01) == pytest.approx(1.01 / 0.06)
+    # Constant hazard h, monthly discount d: sum ((1 - h) / (1 + d))^t = (1 + d) / (d + h);
+    # discount_rate is annual (as in cs_helpers.ltv): d = 1.12 ** (1 / 12) - 1.
+    d = 1.12 ** (1 / 12) - 1
+    assert phases.expected_lifetime([0.05] * 3, discount_rate=0.12) == \
+        pytest.approx((1 + d) / (d + 0.05))
     # A finite horizon sums the first months only: 1 + 0.9 + 0.81 for 3 months.
     assert phases.expected_lifetime([0.1, 0.05, 0.02], horizon=3) == pytest.approx(2.71)
     long = phases.expected_lifetime([0.10, 0.05, 0.02], horizon=2000)
