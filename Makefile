@@ -57,6 +57,13 @@ slides: $(STAMP)  ## Render each core notebook as a reveal.js slide deck in _sli
 bench: $(STAMP)  ## Time the KPIs on 2 million simulated customers against their floors (see docs/performance.md)
 	$(BIN)/python benchmarks/bench_kpis.py --customers 2000000
 
+report: $(STAMP)  ## KPI report on your table: make report DATA=customers.csv ARGS="-p start_col 'Signed'"
+	@if [ -z "$(DATA)" ]; then echo "Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]" >&2; exit 2; fi
+	@mkdir -p reports
+	$(BIN)/papermill notebooks/A2_your_own_data.ipynb reports/report.ipynb -p data_path "$(abspath $(DATA))" $(ARGS)
+	$(BIN)/jupyter nbconvert --to html reports/report.ipynb
+	@echo "Report: reports/report.ipynb and reports/report.html"
+
 data: $(STAMP)  ## Rebuild the simulated datasets in data/
 	$(BIN)/python -m cs_helpers.simulate --out data
 
