@@ -96,3 +96,12 @@ def test_bad_tables_stop_with_the_data_error(tmp_path, change, words):
     assert "DataError" in str(err.value)
     for w in words:
         assert w in str(err.value)
+
+
+def test_parquet_input(tmp_path):
+    path = tmp_path / "customers.parquet"
+    _table(n=200).to_parquet(path)
+    text = _text(_run(tmp_path, data_path=str(path), id_col="Customer ID",
+                      start_col="Signed on", end_col="Cancelled on", as_of="2025-12-31",
+                      segment_col="Plan name", mrr_col="Monthly fee"))
+    assert "200 customers analysed" in text
