@@ -566,3 +566,67 @@ register(Exercise(
     "which depends on how many members reach the phase, its hazard and how long they stay in "
     "it; then weigh it against each programme's cost and how sure you are it works (test it on "
     "a random half first)."))
+
+
+# --------------------------------------------------------------------------------------------
+# A1 · health scores
+
+SCORE_MONTH_A1 = "2026-03-01"
+
+
+@cache
+def _health_a1() -> pd.DataFrame:
+    from . import health
+    usage = datasets.load("b2b_usage_monthly")
+    scores = health.score(usage, as_of=SCORE_MONTH_A1)
+    return scores.assign(status=health.status(scores["health"]))
+
+
+def _backtest_a1(horizon: int = 6) -> float:
+    import warnings
+
+    from . import health
+    from .errors import DataWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        result = health.backtest(datasets.load("b2b_usage_monthly"), _accounts(),
+                                 as_of=SCORE_MONTH_A1, horizon=horizon)
+    return float(result.auc)
+
+
+register(Exercise(
+    "A1.1", "How many active accounts are RED in March 2026 with the default signals and "
+    "thresholds?",
+    expected=lambda: float((_health_a1()["status"] == "red").sum()), rtol=0, atol=0.5,
+    mistakes=(Mistake(lambda: float((_health_a1()["status"] == "green").sum()),
+                      "that is the number of green accounts."),
+              Mistake(lambda: float((_health_a1()["status"] == "red").mean()),
+                      "that is the share of red accounts; the question asks how many.")),
+    hints=("cs.health.score(usage, as_of='2026-03-01'), then cs.health.status(scores['health']).",),
+    explanation="Red: health below 40."))
+
+register(Exercise(
+    "A1.2", "AUC of the default health score scored in March 2026 against churn in the next "
+    "6 months (cs.health.backtest)",
+    expected=_backtest_a1, rtol=0.001,
+    mistakes=(Mistake(lambda: 1 - _backtest_a1(), "that is 1 - AUC: check the direction."),),
+    hints=("cs.health.backtest(usage, accounts, as_of='2026-03-01', horizon=6).auc",),
+    explanation="0.5 is a coin toss; 1.0 a perfect ranking."))
+
+register(Exercise(
+    "A1.3", "An analyst tunes the score's weights on churn from April to September 2026 and then "
+    "back-tests it on the same months. What is wrong? (a) nothing, (b) look-ahead: the test "
+    "uses the data the score was tuned on, so it looks better than it will be in use, "
+    "(c) the thresholds are wrong",
+    expected=lambda: "b", kind="choice", choices=("a", "b", "c"),
+    mistakes=(Mistake(lambda: "a", "a score tested on the data it was tuned on always looks "
+                                   "better than it will be: test on a later period."),),
+    explanation="Tune on one period, test on a later one."))
+
+register(Exercise(
+    "A1.4", "Your team can make 60 proactive calls a month. How would you set the red threshold?",
+    expected=None, kind="judgement",
+    model_answer="So that red accounts are about as many as the team can call (around 60 a "
+    "month), checking in the back-test that those accounts really churn more; move accounts "
+    "between yellow and green with lighter-touch actions (emails, webinars), and revisit the "
+    "threshold as the team or the alert volume changes."))
