@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from . import errors
 from .errors import DataError
 
 __all__ = ["simple", "from_components", "discounted", "from_survival", "cac_payback",
@@ -111,7 +112,19 @@ def discounted(arpa: Any, gross_margin: Any, churn_rate: Any, *, discount_rate: 
     """LTV with a constant monthly churn, discounted, over ``horizon`` months.
 
     ``sum_{t=0}^{horizon-1} (1 - c)^t x ARPA x margin / (1 + d)^t`` with ``d`` the monthly
-    equivalent of the annual ``discount_rate``; ``horizon=np.inf`` uses the closed form.
+    equivalent of the annual ``discount_rate``; ``horizon=np.inf`` uses the closed form
+    ``ARPA x margin / (1 - (1 - c) / (1 + d))``.
+
+    Parameters
+    ----------
+    arpa, gross_margin : float or array
+        As in :func:`simple`.
+    churn_rate : float or array
+        Monthly churn, 0 <= churn <= 1 (0 is allowed here when discounting keeps the sum finite).
+    discount_rate : float
+        **Annual** rate (0.08 = 8% a year), converted with :func:`monthly_discount`.
+    horizon : float
+        Months (a fraction is rounded up); ``np.inf`` for no end.
 
     Examples
     --------
@@ -166,6 +179,26 @@ class SurvivalLTV:
     """An LTV computed from a survival curve, with what was observed and what was extrapolated.
 
     ``float(result)`` gives the value.
+
+    Attributes
+    ----------
+    value : float
+        The LTV (same money unit as ``arpa``).
+    horizon : int
+        Months summed (t = 0 .. horizon - 1).
+    months_observed, months_extrapolated : int
+        How many of those months the data cover, and how many lie beyond them (filled from
+        the tail; with ``tail="none"`` they count as 0, so the value is an underestimate).
+    extrapolated_share : float
+        Share of ``value`` from the extrapolated months (0 when none).
+    tail : str
+        ``"geometric"`` or ``"none"``.
+    tail_hazard : float
+        Constant monthly hazard used beyond the data (NaN when nothing was extrapolated).
+    discount_rate : float
+        The annual discount rate used.
+    survival : Series
+        S(t) used for each month t (observed or extrapolated; 0 past the data with ``"none"``).
     """
 
     value: float
@@ -205,11 +238,16 @@ def _curve_function(curve: Any) -> tuple[Any, float]:
     if isinstance(curve, pd.DataFrame):
         curve = curve.iloc[:, 0]
     if isinstance(curve, pd.Series):
+        if len(curve) == 0:
+            raise DataError("The survival curve is empty: give S(t) for at least one month.")
         s = curve.sort_index()
         idx = s.index.to_numpy(dtype=float)
         vals = s.to_numpy(dtype=float)
-        if np.any(np.diff(vals) > 1e-12) or np.any((vals < 0) | (vals > 1)):
-            raise DataError("The survival curve must be non-increasing and within [0, 1].")
+        frame = pd.DataFrame({"survival": vals}, index=s.index)
+        errors.fail_where(frame, "survival", "values must be numbers in [0, 1]",
+                          ~((vals >= 0) & (vals <= 1)))
+        errors.fail_where(frame, "survival", "the curve must never increase",
+                          np.r_[False, np.diff(vals) > 1e-12])
 
         def f(t: np.ndarray) -> np.ndarray:
             pos = np.searchsorted(idx, t, side="right") - 1
@@ -249,8 +287,9 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
     """
     if tail not in ("geometric", "none"):
         raise ValueError("tail must be 'geometric' or 'none'.")
-    if horizon < 1:
-        raise ValueError("horizon must be at least 1 month.")
+    if not np.isfinite(horizon) or horizon < 1:
+        raise ValueError("horizon must be a finite number of months, at least 1 (e.g. 60); "
+                         "beyond the data the curve is extrapolated, see `tail`.")
     _positive(arpa, "arpa")
     _fraction(gross_margin, "gross_margin")
     f, last = _curve_function(curve)
@@ -339,10 +378,16 @@ class ShiftedBetaGeometric:
         """
         arr = np.asarray(alive, dtype=float)
         if arr.ndim != 1 or len(arr) < 3:
-            raise DataError("alive: need the cohort's counts at t = 0, 1, 2, ... (3 or more).")
-        if np.any(np.diff(arr) > 0) or np.any(arr < 0) or arr[0] <= 0:
-            raise DataError("alive: counts must start positive and never increase "
-                            "(customers still active at t = 0, 1, 2, ...).")
+            raise DataError("Column 'alive': need one cohort's counts still active at "
+                            "t = 0, 1, 2, ... (3 or more values).")
+        frame = pd.DataFrame({"alive": arr}, index=pd.Index(range(len(arr)), name="t"))
+        errors.fail_where(frame, "alive", "counts must be whole numbers of customers (not "
+                          "missing, not negative)",
+                          ~np.isfinite(arr) | (arr < 0) | (np.round(arr) != arr))
+        errors.fail_where(frame, "alive", "the cohort size at t = 0 must be positive",
+                          (frame.index == 0) & (arr <= 0))
+        errors.fail_where(frame, "alive", "counts must never increase (customers still active "
+                          "at t = 0, 1, 2, ...)", np.r_[False, np.diff(arr) > 0])
 
         def nll(x: np.ndarray) -> float:
             return -cls._loglik(np.exp(x[0]), np.exp(x[1]), arr)
@@ -389,11 +434,17 @@ class ShiftedBetaGeometric:
     def derl(self, discount_rate: float, renewals: int = 0) -> float:
         """Discounted expected residual lifetime (Fader & Hardie 2010, Marketing Science 29(1)).
 
-        For a customer who has made ``renewals`` renewals (so is at the end of period
-        ``n - 1 = renewals``), the expected discounted number of further payments, the next one
-        undiscounted::
+        For a customer who has paid ``renewals + 1`` times (the first payment at t = 0 and
+        ``renewals`` renewals) and is about to decide on the next renewal, the expected
+        discounted number of further payments, the next one (if made) undiscounted. In the
+        paper's notation the customer "has made n - 1 renewals", so ``n = renewals + 1``
+        (equation 6)::
 
-            DERL = B(a, b + n) / B(a, b + n - 1) * 2F1(1, b + n; a + b + n; 1 / (1 + d))
+            DERL = sum_{t >= n} S(t) / S(n - 1) / (1 + d)^(t - n)
+                 = B(a, b + n) / B(a, b + n - 1) * 2F1(1, b + n; a + b + n; 1 / (1 + d))
+
+        with ``B(a, b + n) / B(a, b + n - 1) = (b + n - 1) / (a + b + n - 1)``, the next
+        renewal probability.
 
         ``discount_rate`` is the rate **per period** of the model (e.g. per year for annual
         contracts). Multiply by the margin per period for the residual value of the customer.
@@ -404,13 +455,52 @@ class ShiftedBetaGeometric:
         >>> round(m.derl(0.10, renewals=0), 4)   # brute force: sum_t S(t+1)/S(0) / 1.1**t
         1.8015
         """
-        if discount_rate <= 0 and self.alpha <= 1:
-            raise ValueError("With alpha <= 1 the undiscounted residual lifetime is infinite: "
-                             "use a positive discount rate.")
-        n = renewals + 1
+        self._check_discount(discount_rate)
+        if renewals < 0 or int(renewals) != renewals:
+            raise ValueError("renewals must be a whole number, 0 or more.")
+        n = int(renewals) + 1
         a, b = self.alpha, self.beta
         ratio = np.exp(special.betaln(a, b + n) - special.betaln(a, b + n - 1))
         return float(ratio * special.hyp2f1(1, b + n, a + b + n, 1 / (1 + discount_rate)))
+
+    def _check_discount(self, discount_rate: float) -> None:
+        if not discount_rate >= 0:
+            raise ValueError("discount_rate must be 0 or more (per period of the model).")
+        if discount_rate == 0 and self.alpha <= 1:
+            raise ValueError("With alpha <= 1 the undiscounted expected lifetime is infinite: "
+                             "use a positive discount rate.")
+
+    def del_(self, discount_rate: float) -> float:
+        """Discounted expected lifetime of a **new** customer (Fader & Hardie 2010).
+
+        The expected discounted number of payments, the first (at t = 0) undiscounted::
+
+            DEL = sum_{t >= 0} S(t) / (1 + d)^t = 2F1(1, b; a + b; 1 / (1 + d))
+
+        It equals ``1 + derl(d, renewals=0) / (1 + d)``: the first payment, then, one period
+        later, the residual lifetime of a customer about to decide on the first renewal.
+
+        Examples
+        --------
+        >>> round(ShiftedBetaGeometric(1.0, 1.0).del_(0.10), 4)   # 1 + 1.80152 / 1.1
+        2.6377
+        """
+        self._check_discount(discount_rate)
+        a, b = self.alpha, self.beta
+        return float(special.hyp2f1(1, b, a + b, 1 / (1 + discount_rate)))
+
+    def dlv(self, margin: float, discount_rate: float) -> float:
+        """Discounted expected lifetime value of a new customer: ``margin x DEL``.
+
+        ``margin`` is the gross margin per period (e.g. ARPA x gross margin per month for a
+        monthly model).
+
+        Examples
+        --------
+        >>> round(ShiftedBetaGeometric(1.0, 1.0).dlv(100, 0.10), 2)
+        263.77
+        """
+        return float(margin) * self.del_(discount_rate)
 
     def plot(self, ax: Any = None, periods: int | None = None, unit: str = "months") -> Any:
         """Plot observed survivors (if fitted) and the model's projection."""

@@ -116,19 +116,48 @@ def compare(a: Any, b: Any, confidence: float = 0.95) -> pd.Series:
                       "ci_high": diff + z * se, "z": zstat, "p_value": p}, name="a - b")
 
 
+def _period_freq(freq: Any) -> str:
+    """A period alias for ``freq`` ('Q', 'QE', 'M', 'ME', an offset...): 'QE' -> 'Q'."""
+    text = getattr(freq, "freqstr", freq)
+    if not isinstance(text, str):
+        raise ValueError(f"freq must be a pandas frequency such as 'M' or 'Q', got {freq!r}.")
+    probe = pd.Series(pd.to_datetime(["2024-01-01"]))
+    for candidate in (text, text.replace("E-", "-") if "E-" in text else text.rstrip("ES")):
+        try:
+            probe.dt.to_period(candidate)
+        except (ValueError, TypeError):
+            continue
+        return candidate
+    raise ValueError(f"freq must be a pandas frequency such as 'M' or 'Q', got {freq!r}.")
+
+
 def by(df: pd.DataFrame, group: Any, score_col: str = "score", confidence: float = 0.95,
        freq: str | None = None, min_n: int = SMALL_SAMPLE) -> pd.DataFrame:
-    """NPS summary per segment (or per period).
+    """NPS summary per segment (or per period), one row per group in sorted order.
 
     Parameters
     ----------
     df : DataFrame
         One row per answer.
-    group : str or list of str
-        Column(s) to group by. With ``freq`` (e.g. ``"Q"``), ``group`` is a date column and the
-        answers are grouped by period.
+    group : str, pd.Grouper, or list of them
+        Column(s) to group by. A date column is grouped by period either with ``freq`` (when
+        ``group`` is that one column) or with ``pd.Grouper(key="survey_date", freq="Q")``
+        (which also works inside a list, e.g. ``["plan", pd.Grouper(...)]``).
+    score_col : str
+        The 0-10 answers.
+    confidence : float
+        Level of the intervals.
+    freq : str, optional
+        Period for a single date column: ``"M"``, ``"Q"``, ``"Y"`` (``"QE"`` etc. accepted).
     min_n : int
-        Groups with fewer answers are flagged ``small_sample`` (their interval is wide).
+        Groups with fewer answers are flagged ``small_sample`` (default 100: the 95% margin
+        is then about +/- 10 to 20 points).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`summary` plus ``small_sample``. Answers whose segment is missing
+        form their own row (labelled NaN), so ``n`` always adds up to the number of answers.
 
     Examples
     --------
@@ -139,25 +168,38 @@ def by(df: pd.DataFrame, group: Any, score_col: str = "score", confidence: float
     A     4  25.0          True
     B     2   0.0          True
     """
-    cols = [group] if isinstance(group, str) else list(group)
-    errors.check_columns(df, cols + [score_col], "NPS answers")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1, e.g. 0.95.")
+    specs = list(group) if isinstance(group, (list, tuple)) else [group]
+    if freq is not None and len(specs) != 1:
+        raise ValueError("freq applies to one date column; with several columns use "
+                         "pd.Grouper(key='date_column', freq='Q') in the list.")
+    names: list[str] = []
+    periods: dict[str, str] = {}
+    for spec in specs:
+        if isinstance(spec, pd.Grouper):
+            if spec.key is None or spec.freq is None:
+                raise ValueError("Use pd.Grouper(key='date_column', freq='Q').")
+            names.append(spec.key)
+            periods[spec.key] = _period_freq(spec.freq)
+        elif isinstance(spec, str):
+            names.append(spec)
+            if freq is not None:
+                periods[spec] = _period_freq(freq)
+        else:
+            raise ValueError(f"group must be column names or pd.Grouper, got {spec!r}.")
+    errors.check_columns(df, names + [score_col], "NPS answers")
     errors.check_not_empty(df, "NPS answers")
     s = errors.check_whole_in_range(df, score_col, 0, 10)
-    keys = []
-    for c in cols:
-        if freq is not None:
-            keys.append(errors.parse_dates(df, c).dt.to_period(freq).rename(c))
-        else:
-            keys.append(df[c])
-    rows = {}
-    for key, part in s.groupby(keys, observed=True, sort=True):
-        rows[key if len(cols) > 1 else (key[0] if isinstance(key, tuple) else key)] = \
-            _summary_arrays(part.to_numpy(), confidence)
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    if len(cols) > 1:
-        out.index = pd.MultiIndex.from_tuples(out.index, names=cols)
-    else:
-        out.index.name = cols[0]
+    keys = [errors.parse_dates(df, c).dt.to_period(periods[c]).rename(c) if c in periods
+            else df[c] for c in names]
+    labels, records = [], []
+    for key, part in s.groupby(keys, observed=True, sort=True, dropna=False):
+        labels.append(key if len(names) > 1 else (key[0] if isinstance(key, tuple) else key))
+        records.append(_summary_arrays(part.to_numpy(), confidence))
+    index = (pd.MultiIndex.from_tuples(labels, names=names) if len(names) > 1
+             else pd.Index(labels, name=names[0]))
+    out = pd.DataFrame(records, index=index)
     out["n"] = out["n"].astype(int)
     out["small_sample"] = out["n"] < min_n
     return out

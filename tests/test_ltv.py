@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 
 from cs_helpers import ltv
+from cs_helpers.errors import DataError as cs_DataError
 
 # Fader & Hardie (2007), "How to project customer retention", Table 1 (t = 0..12).
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
@@ -126,6 +127,88 @@ def test_derl_grows_with_renewals():
     assert all(b > a for a, b in zip(vals, vals[1:], strict=False))
 
 
-def test_sbg_fit_rejects_bad_counts():
-    with pytest.raises(ValueError, match="never increase"):
-        ltv.ShiftedBetaGeometric.fit([100, 90, 95])
+def test_sbg_loglik_by_hand_at_alpha_beta_one():
+    # alpha = beta = 1: P(T = t) = B(2, t) / B(1, 1) = 1 / (t (t + 1)) and S(t) = 1 / (t + 1)
+    data = np.array(HIGH_END[:8], dtype=float)
+    lost = data[:-1] - data[1:]                          # 131, 126, 90, 60, 42, 34, 26
+    t = np.arange(1, 8)
+    by_hand = np.sum(lost * np.log(1 / (t * (t + 1)))) + 491 * np.log(1 / 8)
+    assert ltv.ShiftedBetaGeometric._loglik(1.0, 1.0, data) == pytest.approx(by_hand)
+    # independent check: public sBG implementations test -2.115 per customer at (1, 1)
+    assert by_hand == pytest.approx(-2115.5, abs=0.05)
+    m = ltv.ShiftedBetaGeometric.fit(data)
+    assert m.loglik > by_hand and m.n == 1000
+
+
+def test_derl_and_del_closed_forms_at_alpha_beta_one():
+    # alpha = beta = 1: S(t) = 1 / (t + 1), x = 1 / (1 + d)
+    #   DEL  = sum_t x^t / (t + 1) = -ln(1 - x) / x
+    #   DERL(renewals=0) = sum_t x^t / (t + 2) = (-ln(1 - x) - x) / x^2
+    m = ltv.ShiftedBetaGeometric(1.0, 1.0)
+    x = 1 / 1.1
+    assert m.del_(0.10) == pytest.approx(-np.log(1 - x) / x)
+    assert m.derl(0.10) == pytest.approx((-np.log(1 - x) - x) / x ** 2)
+    assert m.dlv(250, 0.10) == pytest.approx(250 * m.del_(0.10))
+
+
+@pytest.mark.parametrize("a, b, d", [(0.704, 1.182, 0.10), (0.668, 3.806, 0.10),
+                                     (2.5, 4.0, 0.0), (0.3, 0.9, 0.01)])
+def test_del_equals_brute_force_and_first_payment_plus_derl(a, b, d):
+    m = ltv.ShiftedBetaGeometric(a, b)
+    t = np.arange(0, 200_000 if d == 0 else 6000)
+    brute = np.sum(m.survival(t) / (1 + d) ** t)
+    assert m.del_(d) == pytest.approx(brute, rel=1e-4 if d == 0 else 1e-9)
+    assert m.del_(d) == pytest.approx(1 + m.derl(d, renewals=0) / (1 + d))
+
+
+def test_undiscounted_lifetime_is_infinite_when_alpha_at_most_one():
+    with pytest.raises(ValueError, match="infinite"):
+        ltv.ShiftedBetaGeometric(0.7, 1.2).del_(0.0)
+    with pytest.raises(ValueError, match="0 or more"):
+        ltv.ShiftedBetaGeometric(2.0, 1.2).derl(-0.1)
+
+
+@given(st.floats(0.05, 20), st.floats(0.05, 20))
+def test_sbg_survival_is_non_increasing_within_0_1(a, b):
+    s = ltv.ShiftedBetaGeometric(a, b).survival(np.arange(0, 60))
+    assert s[0] == pytest.approx(1)
+    assert np.all((s >= 0) & (s <= 1 + 1e-12))
+    assert np.all(np.diff(s) <= 1e-15)
+
+
+@given(st.lists(st.floats(0.0, 0.3), min_size=1, max_size=24),
+       st.integers(1, 60), st.sampled_from(["geometric", "none"]))
+def test_from_survival_curve_is_non_increasing_within_0_1(hazards, horizon, tail):
+    curve = pd.Series(np.r_[1.0, np.cumprod(1 - np.array(hazards))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        r = ltv.from_survival(curve, 100, 0.8, horizon=horizon, tail=tail)
+    s = r.survival.to_numpy()
+    assert len(s) == horizon and s[0] == 1
+    assert np.all((s >= 0) & (s <= 1)) and np.all(np.diff(s) <= 1e-12)
+    assert r.months_observed + r.months_extrapolated == horizon
+    assert 0 <= r.extrapolated_share <= 1
+
+
+def test_from_survival_rejects_bad_curves_and_endless_horizons():
+    with pytest.raises(cs_DataError, match="never increase"):
+        ltv.from_survival(pd.Series([1.0, 0.8, 0.9]), 100, 1.0, horizon=3)
+    with pytest.raises(cs_DataError, match=r"numbers in \[0, 1\] — 1 of 3"):
+        ltv.from_survival(pd.Series([1.0, np.nan, 0.5]), 100, 1.0, horizon=3)
+    with pytest.raises(cs_DataError, match="empty"):
+        ltv.from_survival(pd.Series([], dtype=float), 100, 1.0, horizon=3)
+    with pytest.raises(ValueError, match="finite"):
+        ltv.from_survival(pd.Series([1.0, 0.9]), 100, 1.0, horizon=np.inf)
+
+
+@pytest.mark.parametrize("alive, words", [
+    ([100, 90, 95], ["never increase", "1 of 3", "row labels: 2"]),
+    ([100, 90.5, 80], ["whole numbers", "row labels: 1"]),
+    ([0, 0, 0], ["cohort size"]),
+    ([100, 90], ["3 or more"]),
+])
+def test_sbg_fit_rejects_bad_counts(alive, words):
+    with pytest.raises(cs_DataError) as err:
+        ltv.ShiftedBetaGeometric.fit(alive)
+    for w in words:
+        assert w in str(err.value)
