@@ -28,6 +28,9 @@ DOCS = ROOT / "docs"
 
 __all__ = ["Page", "pages", "build_site", "build_slides"]
 
+# notebooks that get a slide deck: the core path 00-07 and A1 (not the A2 report template)
+_SLIDE_DECK = re.compile(r"^(\d\d|A1)_")
+
 _STYLE = """
 <style>
 @font-face {font-family: "IPAexGothic"; src: url("fonts/ipaexg.ttf") format("truetype");}
@@ -83,12 +86,27 @@ def _inject(body_html: str, top: str, bottom: str) -> str:
     return body_html.replace("</body>", bottom + "</body>", 1)
 
 
-def _markdown_page(title: str, text: str) -> str:
+def _markdown_html(text: str) -> str:
+    """Markdown to HTML (mistune, which nbconvert ships), with notebook links made site links."""
     import mistune
 
     text = re.sub(r"\]\((?:\.\./)?notebooks/(\w+)\.ipynb\)", r"](\1.html)", text)
     text = re.sub(r"\]\((\w+)\.ipynb\)", r"](\1.html)", text)
-    body = mistune.html(text)
+    return mistune.html(text)
+
+
+def _course_map() -> str:
+    """The README's course map (table with minutes per notebook) as HTML, or "" if absent."""
+    readme = ROOT / "README.md"
+    if not readme.exists():
+        return ""
+    m = re.search(r"^## Course map\s*\n(.*?)(?=^## |\Z)", readme.read_text(encoding="utf-8"),
+                  flags=re.M | re.S)
+    return _markdown_html(m.group(1)) if m else ""
+
+
+def _markdown_page(title: str, text: str) -> str:
+    body = _markdown_html(text)
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title>{_STYLE}</head><body>{_nav(None, None)}<main class='cs-doc'>{body}</main>"
             "</body></html>")
@@ -140,12 +158,14 @@ def build_site(out: str | Path = "_site", folder: Path = NOTEBOOKS) -> list[Path
     rows = "\n".join(f'<li><a href="{p.name}">{html.escape(p.title)}</a></li>' for p in items)
     doc_rows = "\n".join(f'<li><a href="{stem}.html">{stem.replace("_", " ").capitalize()}</a>'
                          "</li>" for stem, _ in docs)
+    course_map = _course_map()
     index = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Customer success with data"
         f"</title>{_STYLE}</head><body><main class='cs-doc'><h1>Customer success with data</h1>"
         "<p>A static copy of the course notebooks, executed, for reading without an install and "
         "for projecting. All data are simulated. Run the notebooks yourself with "
         "<code>make lab</code>.</p><h2>Notebooks</h2><ol>" + rows + "</ol>"
+        + (f"<h2 id='course-map'>Course map</h2>{course_map}" if course_map else "") +
         "<h2>Guides</h2><ul>" + doc_rows + "</ul>"
         "<h2 id='exercises'>Exercises</h2><p>Exercise notebooks are in the course folder under "
         "<code>exercises/</code>; open them in JupyterLab to get instant feedback.</p>"
@@ -157,7 +177,11 @@ def build_site(out: str | Path = "_site", folder: Path = NOTEBOOKS) -> list[Path
 
 def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
                  reveal_prefix: str | None = None) -> list[Path]:
-    """Render each notebook as a reveal.js slide deck (``NAME.slides.html``) in ``out``."""
+    """Render each taught notebook (00-07 and A1) as a reveal.js deck ``NAME.slides.html``.
+
+    A2 (the papermill report template) gets no deck. ``reveal_prefix``: URL or folder of a
+    reveal.js copy (default: nbconvert's CDN URL).
+    """
     from nbconvert import SlidesExporter
 
     out = Path(out)
@@ -167,6 +191,8 @@ def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
         exporter.reveal_url_prefix = reveal_prefix
     written = []
     for page in pages(folder):
+        if not _SLIDE_DECK.match(page.source.stem):
+            continue
         body, _ = exporter.from_filename(str(page.source))
         target = out / f"{page.source.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
@@ -181,11 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reveal-prefix", default=None,
                         help="URL or path of a reveal.js copy (slides only; default: a CDN)")
     args = parser.parse_args(argv)
+    out = Path(args.out or f"_{args.what}")
     if args.what == "site":
-        paths = build_site(args.out or "_site")
+        paths = build_site(out)
     else:
-        paths = build_slides(args.out or "_slides", reveal_prefix=args.reveal_prefix)
-    print(f"Wrote {len(paths)} files to {Path(paths[0]).parent}")
+        paths = build_slides(out, reveal_prefix=args.reveal_prefix)
+    print(f"Wrote {len(paths)} files to {out}")
     return 0
 
 

@@ -32,6 +32,12 @@ def test_every_notebook_has_a_page_listed_on_the_index(built):
         assert f'href="{name}.html"' in index
 
 
+def test_index_shows_the_course_map_with_minutes(built):
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert "Course map" in index and "15 + 0" in index
+    assert ".ipynb\"" not in index  # notebook links point at the HTML copies
+
+
 def test_every_internal_link_resolves(built):
     broken = []
     for page in built.glob("*.html"):
@@ -63,6 +69,13 @@ def test_slides_build_with_reveal(tmp_path):
     [deck] = site.build_slides(tmp_path / "slides", folder=one)
     text = deck.read_text(encoding="utf-8")
     assert "reveal" in text.lower() and "Start here" in text
+
+
+def test_the_report_template_gets_no_deck(tmp_path):
+    one = tmp_path / "nb"
+    one.mkdir()
+    shutil.copy(ROOT / "notebooks" / "A2_your_own_data.ipynb", one)
+    assert site.build_slides(tmp_path / "slides", folder=one) == []
 
 
 def test_site_ships_a_japanese_font(built):
