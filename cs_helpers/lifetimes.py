@@ -64,6 +64,11 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
     out[end_col] = end.where(end <= as_of_ts)
     out.attrs = {**subs.attrs, "as_of": as_of_ts, "as_of_source": source}
     late = (start > as_of_ts).to_numpy()
+    if late.all():
+        raise DataError(
+            f"Column '{start_col}': every customer starts after as_of={as_of_ts.date()} "
+            f"(earliest start {start.min().date()}), so nobody was a customer then. "
+            "Choose a later as_of.")
     if late.any():
         ids = errors.offending_ids(subs, late, id_col)
         out = out.loc[~late]
@@ -101,8 +106,8 @@ def to_lifetimes(subs: pd.DataFrame, *, id_col: str | None = "customer_id",
     Raises
     ------
     DataError
-        A missing column, unparseable dates, an end before its start, duplicate ids or an empty
-        table.
+        A missing column, unparseable dates, an end before its start, duplicate ids, an empty
+        table, or an ``as_of`` before every start.
 
     Examples
     --------

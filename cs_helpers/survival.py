@@ -56,23 +56,28 @@ def aggregate_lifetimes(lifetimes: pd.DataFrame, *, by: str | None = None,
         errors.fail_where(lifetimes, by, "group labels must not be missing", codes < 0)
     else:
         codes, labels = np.zeros(len(d), dtype=np.int64), None
-    # Count with one integer key per (group, duration, churned): factorize the durations once,
-    # then a bincount; no sort of the full table.
-    d_codes, d_values = pd.factorize(d)
-    width = 2 * (int(codes.max()) + 1)
-    key = d_codes.astype(np.int64) * width + codes.astype(np.int64) * 2 + e
-    counts = np.bincount(key, minlength=len(d_values) * width)
-    present = np.flatnonzero(counts)
-    g = (present % width) // 2
-    out = pd.DataFrame({"group": g, "duration": np.asarray(d_values)[present // width],
-                        "churned": (present % 2).astype(bool), "customers": counts[present]})
-    out = out.sort_values(["group", "duration", "churned"], kind="stable", ignore_index=True)
+    # Count with one integer key per (group, duration, churned), ordered like the tuple, so the
+    # counts come out sorted: factorize the durations once (sorted codes), then a bincount; no
+    # sort of the full table. When the key space is much larger than the table (continuous
+    # durations x many groups) a dense bincount would waste memory, so the distinct keys are
+    # counted with np.unique instead (same result, one sort of the keys).
+    d_codes, d_values = pd.factorize(d, sort=True)
+    n_d, n_g = len(d_values), int(codes.max()) + 1
+    key = (codes.astype(np.int64) * n_d + d_codes) * 2 + e
+    if 2 * n_d * n_g <= max(4 * len(key), 1 << 20):
+        counts = np.bincount(key, minlength=2 * n_d * n_g)
+        present = np.flatnonzero(counts)
+        counts = counts[present]
+    else:
+        present, counts = np.unique(key, return_counts=True)
+    out = pd.DataFrame({"group": present // (2 * n_d),
+                        "duration": np.asarray(d_values)[(present // 2) % n_d],
+                        "churned": (present % 2).astype(bool), "customers": counts})
     if labels is not None:
         out["group"] = np.asarray(labels)[out["group"].to_numpy()]
     else:
         out = out.drop(columns="group")
-    counts = out
-    return counts
+    return out
 
 
 @dataclass

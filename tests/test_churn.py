@@ -158,3 +158,31 @@ def test_repeat_purchase_rate_by_hand_and_unfinished_windows_reported():
     # a repeats within 30 days; c's second order is the same day: not a repeat
     assert r.loc["2024-01", "customers"] == 3 and r.loc["2024-01", "repeaters"] == 1
     assert r.attrs["cs_helpers_filtered"][0]["example_ids"] == ["d"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.one_of(st.none(), st.integers(0, 300))),
+                min_size=1, max_size=30))
+def test_cohort_retention_equals_a_direct_count(rows):
+    # Cell (c, k) = customers of cohort c not ended before period c + k began; NaN after as_of.
+    base = pd.Timestamp("2023-01-01")
+    as_of = base + pd.Timedelta(days=500)
+    df = pd.DataFrame({
+        "customer_id": range(len(rows)),
+        "start_date": [base + pd.Timedelta(days=s) for s, _ in rows],
+        "end_date": [None if e is None else base + pd.Timedelta(days=s + e) for s, e in rows]})
+    t = cs.cohort_retention(df, as_of=as_of, values="count")
+    share = cs.cohort_retention(df, as_of=as_of)
+    start = df["start_date"].dt.to_period("M")
+    end_date = pd.to_datetime(df["end_date"])
+    end = end_date.where(end_date <= as_of).dt.to_period("M")
+    last = as_of.to_period("M")
+    for c in t.index:
+        members = start == c
+        for k in t.columns:
+            if c + k > last:
+                assert np.isnan(t.loc[c, k])
+            else:
+                assert t.loc[c, k] == (members & ~(end < c + k)).sum()
+    assert (share[0] == 1).all()
+    assert (share.T.diff().iloc[1:].stack() <= 0).all()

@@ -131,3 +131,10 @@ def test_course_data_shapes_without_warnings():
     noticed = members["cancel_date"] > members.attrs["as_of"]
     assert noticed.any() and not life.loc[noticed.to_numpy(), "churned"].any()
     assert (life["duration"] >= 0).all()
+
+
+def test_as_of_before_every_start_is_an_error_not_an_empty_table():
+    with pytest.raises(cs.DataError, match=r"'start_date': every customer starts after as_of"):
+        cs.to_lifetimes(subs(), as_of="2023-06-01")
+    with pytest.raises(cs.DataError, match="Choose a later as_of"):
+        cs.churn_rate(subs(), as_of="2023-06-01")

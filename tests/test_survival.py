@@ -93,3 +93,30 @@ def test_survival_is_non_increasing_within_0_1(rows):
     life = pd.DataFrame(rows, columns=["duration", "churned"]).astype({"duration": float})
     sf = cs.survival_curves(life).table()["survival"].to_numpy()
     assert ((sf >= 0) & (sf <= 1)).all() and (np.diff(sf) <= 1e-12).all()
+
+
+def test_median_interval_equals_lifelines_on_raw_rows(life):
+    from lifelines.utils import median_survival_times
+    m = cs.survival_curves(life, by="plan").median()
+    for plan in ("basic", "pro", "max"):
+        part = life[life["plan"] == plan]
+        raw = KaplanMeierFitter().fit(part["duration"], part["churned"])
+        ci = median_survival_times(raw.confidence_interval_)
+        assert m.loc[plan, "median"] == raw.median_survival_time_
+        assert (m.loc[plan, "ci_lower"], m.loc[plan, "ci_upper"]) == tuple(ci.iloc[0])
+
+
+def test_continuous_durations_in_many_groups_count_sparsely_and_still_match():
+    # 300 groups x 5000 distinct durations (3M keys > 4 x rows): the sparse np.unique path.
+    rng = np.random.default_rng(3)
+    n = 5000
+    life = pd.DataFrame({"duration": rng.exponential(20, n), "churned": rng.random(n) < 0.7,
+                         "seg": rng.integers(0, 300, n)})
+    counts = cs.survival.aggregate_lifetimes(life, by="seg")
+    assert counts["customers"].sum() == n and len(counts) == n
+    curves = cs.survival_curves(life, by="seg")
+    for seg in (0, 17):
+        part = life[life["seg"] == seg]
+        raw = KaplanMeierFitter().fit(part["duration"], part["churned"])
+        np.testing.assert_allclose(curves.fitters[str(seg)].survival_function_.to_numpy(),
+                                   raw.survival_function_.to_numpy())
