@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import DataError
 from .schema import AS_OF, TABLES
 
 __all__ = ["DEFAULT_SEED", "TRUE_PARAMS", "simulate_b2b", "simulate_b2c", "write_all"]
@@ -62,7 +63,21 @@ TRUE_PARAMS: dict = {
         "health_hazard_log_slope": -0.15,    # per SD of latent health
         "milestone_target_days": {"kickoff": 7, "data_imported": 21, "team_invited": 35,
                                   "first_value": 60},
+        # Onboarding completed within 90 days with probability logistic(intercept + health z
+        # + size + plan + channel effects): the segment economics of notebook 02.
+        "onboarding_logit": {
+            "intercept": 0.3, "health": 1.1,
+            "company_size": {"1-49": 0.3, "50-249": 0.1, "250-999": -0.2, "1000+": -0.5},
+            "plan": {"Lite": -0.2, "Standard": 0.2, "Enterprise": 0.5},
+            "channel": {"Inbound": 0.3, "Partner": 0.2, "Outbound": -0.4, "Event": 0.0},
+        },
+        # Deals sourced per month ~ Poisson(exp(a + b z) x (1 if onboarded else 0.5)); the
+        # account "reaches the outcome" when that rate exceeds the threshold.
+        "deal_rate_log": (-1.3, 0.9),
+        "deal_rate_not_onboarded_factor": 0.5,
+        "outcome_threshold": 0.25,
         "nps_waves_months": (4, 10),          # surveys in April and October
+        "nps_score": {"mean": 6.8, "health": 1.6, "outcome": 0.8, "noise_sd": 1.3},
         "plan_pricing": {"Lite": (20000.0, 2000.0), "Standard": (60000.0, 4000.0),
                          "Enterprise": (200000.0, 5000.0)},   # (base, per seat) JPY / month
     },
@@ -101,6 +116,15 @@ def _join_dates(rng: np.random.Generator, n: int, first: str, growth: float,
     return np.minimum(dates, np.datetime64(AS_OF))
 
 
+def _size(value: int | None, default: int, name: str) -> int:
+    """The number of customers to simulate: ``default`` when ``value`` is None."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise DataError(f"{name} must be a whole number of at least 1, got {value!r}.")
+    return int(value)
+
+
 def _fmt_date(values: np.ndarray) -> pd.Series:
     s = pd.Series(pd.to_datetime(values)).dt.strftime("%Y-%m-%d")
     return s.fillna("")
@@ -117,6 +141,24 @@ def simulate_b2c(seed: int = DEFAULT_SEED, n_members: int | None = None) -> dict
     tenure month ``k`` it is multiplied by the phase factor and by the double-plan factor.
     Cancellations take effect at monthly billing dates (join date + k months).
 
+    Parameters
+    ----------
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same tables.
+    n_members : int, optional
+        How many members; default ``TRUE_PARAMS["b2c"]["n_members"]``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``b2c_members`` and ``b2c_activity_monthly``, columns as in :data:`schema.TABLES`,
+        dates as ``YYYY-MM-DD`` text (empty when none).
+
+    Raises
+    ------
+    DataError
+        If ``n_members`` is not a whole number of at least 1.
+
     Examples
     --------
     >>> t = simulate_b2c(seed=3, n_members=200)
@@ -125,7 +167,7 @@ def simulate_b2c(seed: int = DEFAULT_SEED, n_members: int | None = None) -> dict
     """
     P = TRUE_PARAMS["b2c"]
     rng = np.random.default_rng([seed, 2])
-    n = n_members or P["n_members"]
+    n = _size(n_members, P["n_members"], "n_members")
     as_of = np.datetime64(AS_OF)
     join = _join_dates(rng, n, P["first_join"], growth=0.02,
                        season={3: 1.35, 4: 1.3, 12: 1.4, 1: 0.9, 8: 0.85})
@@ -208,6 +250,24 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     the monthly churn hazard is ``h0 x frailty x exp(slope z) x outcome factor`` with ``h0``
     depending on whether onboarding was completed within 90 days.
 
+    Parameters
+    ----------
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same tables.
+    n_accounts : int, optional
+        How many accounts; default ``TRUE_PARAMS["b2b"]["n_accounts"]``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``b2b_accounts``, ``b2b_usage_monthly``, ``b2b_onboarding``, ``b2b_nps`` and
+        ``b2b_tickets``, columns as in :data:`schema.TABLES`, dates as ``YYYY-MM-DD`` text.
+
+    Raises
+    ------
+    DataError
+        If ``n_accounts`` is not a whole number of at least 1.
+
     Examples
     --------
     >>> t = simulate_b2b(seed=3, n_accounts=150)
@@ -216,7 +276,7 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     """
     P = TRUE_PARAMS["b2b"]
     rng = np.random.default_rng([seed, 1])
-    n = n_accounts or P["n_accounts"]
+    n = _size(n_accounts, P["n_accounts"], "n_accounts")
     as_of = np.datetime64(AS_OF)
     start = _join_dates(rng, n, P["first_start"], growth=0.015,
                         season={4: 1.6, 10: 1.2, 3: 0.8, 8: 0.7, 12: 0.8})
@@ -234,10 +294,11 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     z = rng.normal(0, 1, n)                                   # latent health
 
     # Onboarding: completion depends on health, size, plan and channel.
-    logit = (0.3 + 1.1 * z + np.array([0.3, 0.1, -0.2, -0.5])[size_i]
-             + np.array([-0.2, 0.2, 0.5])[plan_i]
-             + np.select([channel == "Inbound", channel == "Partner", channel == "Outbound"],
-                         [0.3, 0.2, -0.4], 0.0))
+    L = P["onboarding_logit"]
+    logit = (L["intercept"] + L["health"] * z
+             + np.array([L["company_size"][s] for s in sizes])[size_i]
+             + np.array([L["plan"][p] for p in plan_names])[plan_i]
+             + pd.Series(channel).map(L["channel"]).to_numpy(dtype=float))
     complete_prob = 1 / (1 + np.exp(-logit))
     completes = rng.random(n) < complete_prob
     targets = P["milestone_target_days"]
@@ -267,8 +328,10 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     completed90 = ~np.isnan(delays["first_value"]) & (delays["first_value"] <= 90)
 
     # Business outcome: deals sourced through shared contacts (rate depends on health).
-    deal_rate = np.exp(-1.3 + 0.9 * z) * np.where(completed90, 1.0, 0.5)
-    outcome = deal_rate > 0.25
+    a, b = P["deal_rate_log"]
+    deal_rate = np.exp(a + b * z) * np.where(completed90, 1.0,
+                                             P["deal_rate_not_onboarded_factor"])
+    outcome = deal_rate > P["outcome_threshold"]
 
     # Churn: monthly hazards, tenure month k = 0, 1, 2, ...
     frailty = rng.lognormal(-P["frailty_sd"] ** 2 / 2, P["frailty_sd"], n)
@@ -357,7 +420,9 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     ans_p = 0.25 + 0.25 / (1 + np.exp(-z[rows]))
     answered = in_wave & (rng.random(len(rows)) < ans_p)
     r = rows[answered]
-    raw = 6.8 + 1.6 * z[r] + 0.8 * outcome[r] + rng.normal(0, 1.3, len(r))
+    S = P["nps_score"]
+    raw = (S["mean"] + S["health"] * z[r] + S["outcome"] * outcome[r]
+           + rng.normal(0, S["noise_sd"], len(r)))
     score = np.clip(np.round(raw), 0, 10).astype(int)
     day = rng.integers(0, 20, len(r)).astype("timedelta64[D]")
     survey = month[answered].astype("datetime64[D]") + np.timedelta64(5, "D") + day
@@ -370,8 +435,15 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     lam = (0.12 + 0.25 * (z[rows] < -0.5) + 0.3 * (k < 3)) * np.sqrt(s_seats / 20)
     n_t = rng.poisson(lam)
     trows = np.repeat(np.arange(len(rows)), n_t)
-    t_day = rng.integers(0, 28, len(trows)).astype("timedelta64[D]")
-    opened = month[trows].astype("datetime64[D]") + t_day
+    # A ticket is opened on day 1-28 of a billed month; in the account's first month the day
+    # is moved into [start date, month end] so that no ticket precedes the start. (Billed
+    # months end before the end date's month, so every other day is inside the contract.)
+    first_day = month[trows].astype("datetime64[D]")
+    t_day = rng.integers(0, 28, len(trows))
+    lo = np.where(k[trows] == 0, (start[rows[trows]] - first_day).astype(int), 0)
+    days_in = ((month[trows] + 1).astype("datetime64[D]") - first_day).astype(int)
+    t_day = np.where(k[trows] == 0, lo + (t_day * (days_in - lo)) // 28, t_day)
+    opened = first_day + t_day.astype("timedelta64[D]")
     cats = np.array(["how-to", "bug", "billing", "feature request"])
     cat = cats[rng.choice(4, len(trows), p=[0.45, 0.25, 0.1, 0.2])]
     hours = np.round(rng.lognormal(np.log(np.select([cat == "bug", cat == "feature request"],
@@ -384,8 +456,8 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
             "b2b_nps": nps, "b2b_tickets": tickets}
 
 
-def write_all(out_dir: str | Path, seed: int = DEFAULT_SEED, progress: bool | None = None
-              ) -> list[Path]:
+def write_all(out_dir: str | Path, seed: int = DEFAULT_SEED, progress: bool | None = None, *,
+              n_members: int | None = None, n_accounts: int | None = None) -> list[Path]:
     """Simulate both businesses and write every table of :data:`schema.TABLES` as CSV.
 
     Parameters
@@ -396,18 +468,37 @@ def write_all(out_dir: str | Path, seed: int = DEFAULT_SEED, progress: bool | No
         The seed; the same seed gives byte-identical files.
     progress : bool, optional
         Show a tqdm progress bar (default: when stderr is a terminal).
+    n_members, n_accounts : int, optional
+        Smaller businesses for quick trials; the defaults build the course data.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, one per table, in the order of :data:`schema.TABLES`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_all(folder, seed=1, n_members=100, n_accounts=50)
+    ...     header = paths[0].read_text().splitlines()[0]
+    >>> [p.name for p in paths][:2]
+    ['b2b_accounts.csv', 'b2b_usage_monthly.csv']
+    >>> header
+    'account_id,industry,company_size,plan,channel,seats,start_date,end_date,mrr'
     """
     from tqdm.auto import tqdm
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     show = sys.stderr.isatty() if progress is None else progress
-    steps = [("B2B SaaS", simulate_b2b), ("B2C club", simulate_b2c)]
+    steps = [("B2B SaaS", lambda: simulate_b2b(seed, n_accounts)),
+             ("B2C club", lambda: simulate_b2c(seed, n_members))]
     written: list[Path] = []
     with tqdm(total=len(TABLES), disable=not show, desc="Simulating", unit="table") as bar:
         for label, fn in steps:
             bar.set_postfix_str(label)
-            for name, df in fn(seed).items():
+            for name, df in fn().items():
                 cols = list(TABLES[name])
                 path = out / f"{name}.csv"
                 df[cols].to_csv(path, index=False, lineterminator="\n", float_format="%.10g")

@@ -36,6 +36,25 @@ def test_same_seed_same_tables_other_seed_other_tables():
     x, y = simulate.simulate_b2b(seed=5, n_accounts=200), simulate.simulate_b2b(seed=5, n_accounts=200)
     for name in x:
         pd.testing.assert_frame_equal(x[name], y[name])
+    z = simulate.simulate_b2b(seed=6, n_accounts=200)
+    assert not x["b2b_accounts"].equals(z["b2b_accounts"])
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "100"])
+def test_bad_sizes_are_a_data_error(bad):
+    with pytest.raises(cs.DataError, match="n_members"):
+        simulate.simulate_b2c(seed=1, n_members=bad)
+    with pytest.raises(cs.DataError, match="n_accounts"):
+        simulate.simulate_b2b(seed=1, n_accounts=bad)
+
+
+def test_write_all_follows_the_schema_order_and_sizes(tmp_path):
+    paths = simulate.write_all(tmp_path, seed=2, progress=False, n_members=120, n_accounts=40)
+    assert [p.stem for p in paths] == list(schema.TABLES)
+    assert len(pd.read_csv(tmp_path / "b2c_members.csv")) == 120
+    assert len(pd.read_csv(tmp_path / "b2b_accounts.csv")) == 40
+    text = (tmp_path / "b2b_accounts.csv").read_bytes()
+    assert b"\r" not in text and text.endswith(b"\n")
 
 
 def test_cli_writes_every_table(tmp_path):
@@ -113,6 +132,66 @@ def test_monthly_rows_fall_inside_each_customers_membership(table, members_table
     assert (month <= rows[end].fillna(pd.Timestamp(schema.AS_OF))).all()
     assert month.max() <= pd.Timestamp(schema.AS_OF)
     assert not rows.duplicated([id_col, "month"]).any()
+
+
+@pytest.mark.parametrize("table, date_col", [("b2b_nps", "survey_date"),
+                                             ("b2b_tickets", "opened_date"),
+                                             ("b2b_onboarding", "completed_date")])
+def test_b2b_events_fall_inside_each_contract(table, date_col):
+    rows = cs.datasets.load(table).merge(cs.datasets.load("b2b_accounts"), on="account_id")
+    assert len(rows) == len(cs.datasets.load(table))                  # every account is known
+    when = rows[date_col].dropna()
+    assert (when >= rows.loc[when.index, "start_date"]).all()
+    assert (when <= pd.Timestamp(schema.AS_OF)).all()
+    end = rows.loc[when.index, "end_date"]
+    assert not (when[end.notna()] > end[end.notna()]).any()            # not after the end
+
+
+def test_onboarding_rows_and_due_dates():
+    ob = cs.datasets.load("b2b_onboarding").merge(cs.datasets.load("b2b_accounts"))
+    assert not ob.duplicated(["account_id", "milestone"]).any()
+    target = ob["milestone"].astype(str).map(simulate.TRUE_PARAMS["b2b"]["milestone_target_days"])
+    assert ((ob["due_date"] - ob["start_date"]).dt.days == target).all()
+    assert (ob["due_date"] <= pd.Timestamp(schema.AS_OF)).all()
+    done = ob[ob["completed_date"].notna()]
+    assert len(done) < len(ob)                                           # some never completed
+    # every account whose first milestone is due has all earlier ones listed, in order
+    order = ob.groupby("account_id")["milestone"].agg(lambda m: list(m.astype(str)))
+    names = list(simulate.TRUE_PARAMS["b2b"]["milestone_target_days"])
+    assert order.map(lambda m: m == names[:len(m)]).all()
+
+
+def test_b2b_mrr_bands_by_plan():
+    # brief: Lite ~30,000-60,000, Standard ~100,000-200,000, Enterprise 300,000+ JPY a month
+    median = cs.datasets.load("b2b_accounts").groupby("plan", observed=True)["mrr"].median()
+    assert 30_000 <= median["Lite"] <= 60_000
+    assert 100_000 <= median["Standard"] <= 200_000
+    assert median["Enterprise"] >= 300_000
+
+
+def test_struggling_accounts_open_more_tickets():
+    usage = cs.datasets.load("b2b_usage_monthly")
+    tickets = cs.datasets.load("b2b_tickets").groupby("account_id").size()
+    per_month = (tickets.reindex(usage["account_id"].unique(), fill_value=0)
+                 / usage.groupby("account_id").size())
+    churned = cs.datasets.load("b2b_accounts").set_index("account_id")["end_date"].notna()
+    rate = per_month.groupby(churned.reindex(per_month.index)).mean()
+    assert rate[True] > 1.2 * rate[False]
+
+
+def test_sizes_of_the_event_tables():
+    assert 2_000 <= len(cs.datasets.load("b2b_nps")) <= 6_000
+    assert 10_000 <= len(cs.datasets.load("b2b_tickets")) <= 30_000
+
+
+def test_signups_are_seasonal_and_growing():
+    joins = cs.datasets.load("b2c_members")["join_date"]
+    by_month = joins[joins < "2026-01-01"].dt.month.value_counts()
+    assert by_month[[3, 4, 12]].min() > by_month.drop([3, 4, 12]).max()
+    by_year = joins.dt.year.value_counts().sort_index()
+    assert by_year.loc[2020:2025].is_monotonic_increasing
+    starts = cs.datasets.load("b2b_accounts")["start_date"].dt.month.value_counts()
+    assert starts.idxmax() == 4
 
 
 def test_plan_changes_happen():
