@@ -9,10 +9,16 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+SPARK_STAMP := $(VENV)/.spark-stamp
+# The Spark engine is an optional extra. CI sets CS_HELPERS_REQUIRE_SPARK=1, which installs it and
+# makes a missing Spark fail the tests instead of skipping them; `make test SPARK=1` does the same
+# install without the requirement.
+SPARK ?= $(CS_HELPERS_REQUIRE_SPARK)
+TEST_DEPS := $(STAMP) $(if $(filter 1,$(SPARK)),$(SPARK_STAMP))
 NB_SANITIZE := --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install lab test lint unit notebooks-test data lock notebooks exercises site slides bench report clean
+.PHONY: help install install-spark lab test lint unit notebooks-test data lock notebooks exercises site slides bench report clean
 
 help:  ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,13 +32,19 @@ $(STAMP): requirements-lock.txt pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install the pinned environment
 
+$(SPARK_STAMP): requirements-spark.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	@touch $(SPARK_STAMP)
+
+install-spark: $(SPARK_STAMP)  ## Add the optional Spark engine (pyspark; needs Java 17+)
+
 lab: $(STAMP)  ## Open JupyterLab on the first notebook
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 lint: $(STAMP)  ## ruff over the package, tests and notebooks
 	$(BIN)/ruff check cs_helpers tests $(wildcard notebooks exercises)
 
-unit: $(STAMP)  ## Unit tests and doctests
+unit: $(TEST_DEPS)  ## Unit tests and doctests (Spark tests skip unless pyspark and Java are there)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests cs_helpers
 
 notebooks-test: $(STAMP)  ## Re-run every committed notebook and compare outputs (nbval)
@@ -70,6 +82,8 @@ data: $(STAMP)  ## Rebuild the simulated datasets in data/
 lock:  ## Re-pin requirements-lock.txt from pyproject.toml (needs uv)
 	uv pip compile --universal --fork-strategy fewest --python-version 3.11 pyproject.toml \
 		--extra dev -o requirements-lock.txt --no-header
+	echo "pyspark>=3.5" | uv pip compile --universal --fork-strategy fewest --python-version 3.11 \
+		- -c requirements-lock.txt -o requirements-spark.txt --no-header
 
 clean:  ## Remove the virtual environment and build leftovers
 	rm -rf $(VENV) _site _slides .pytest_cache

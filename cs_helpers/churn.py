@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import errors
+from . import engines, errors
 from .errors import DataError
 from .lifetimes import clean_subscriptions
 
@@ -45,33 +45,61 @@ def _ordinals(dates: pd.Series, freq: str) -> np.ndarray:
     """Period ordinals of ``dates`` (NaT -> a very large number)."""
     per = dates.dt.to_period(freq)
     out = per.array.asi8.copy()
-    out[dates.isna().to_numpy()] = np.iinfo(np.int64).max
+    out[dates.isna().to_numpy()] = _NEVER
     return out
 
 
-def _bucketed(subs: pd.DataFrame, freq: str, as_of: Any, id_col: str | None, start_col: str,
-              end_col: str) -> tuple[np.ndarray, np.ndarray, int, int, pd.Timestamp, pd.DataFrame]:
-    clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
-                                as_of=as_of)
-    as_of_ts = clean.attrs["as_of"]
+_NEVER = np.iinfo(np.int64).max
+
+
+def _bucketed(subs: Any, freq: str, as_of: Any, id_col: str | None, start_col: str,
+              end_col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int, int,
+                                     pd.Timestamp]:
+    """Start and end period of every customer (or of every group of customers).
+
+    Returns ``(s, e, w, first, last, as_of)``: period numbers counted from the first start
+    period ``first`` (``e`` is -1 while active at ``as_of``), the weight of each row (None: one
+    customer per row) and the number of the period that contains ``as_of``. A DuckDB relation
+    or a Spark DataFrame is bucketed in its engine and comes back as counts per (start, end).
+    """
     f = _freq(freq)
-    s = _ordinals(clean[start_col], f)
-    e = _ordinals(clean[end_col], f)
-    first = int(s.min())
+    if engines.is_sql_table(subs):
+        counts, as_of_ts = engines.subscription_periods(subs, f, as_of, id_col, start_col,
+                                                        end_col)
+        s_abs = counts["start"].to_numpy()
+        e_abs = np.where(counts["ended"].to_numpy(), counts["end"].to_numpy(), _NEVER)
+        w = counts["customers"].to_numpy()
+    else:
+        clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
+                                    as_of=as_of)
+        as_of_ts = clean.attrs["as_of"]
+        s_abs = _ordinals(clean[start_col], f)
+        e_abs = _ordinals(clean[end_col], f)
+        w = None
+    first = int(s_abs.min())
     last = int(pd.Period(as_of_ts, f).ordinal)
-    return s - first, np.where(e == np.iinfo(np.int64).max, -1, e - first), first, last - first, \
-        as_of_ts, clean
+    return (s_abs - first, np.where(e_abs == _NEVER, -1, e_abs - first), w, first,
+            last - first, as_of_ts)
 
 
-def churn_rate(subs: pd.DataFrame, *, freq: str = "M", as_of: Any = None,
+def _count(x: np.ndarray, w: np.ndarray | None, n: int) -> np.ndarray:
+    """``np.bincount`` of ``x`` (weighted by ``w`` when given) as integers, length ``n``."""
+    if w is None:
+        return np.bincount(x, minlength=n)[:n]
+    return np.rint(np.bincount(x, weights=w, minlength=n)[:n]).astype(np.int64)
+
+
+def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
                id_col: str | None = "customer_id", start_col: str = "start_date",
                end_col: str = "end_date") -> pd.DataFrame:
     """Churn rate per period: churned during the period / customers active at its start.
 
     Parameters
     ----------
-    subs : DataFrame
-        One row per customer: id, start date, end date (empty while active).
+    subs : DataFrame, DuckDB relation or Spark DataFrame
+        One row per customer: id, start date, end date (empty while active). A DuckDB
+        relation (e.g. ``duckdb.read_parquet(...)``) or a Spark DataFrame is aggregated in its
+        own engine (see :mod:`cs_helpers.engines`); the result is the same table.
     freq : {"M", "Q", "Y"}
         Period length.
     as_of : date-like, optional
@@ -103,13 +131,13 @@ def churn_rate(subs: pd.DataFrame, *, freq: str = "M", as_of: Any = None,
     2024-02             2    2        1                1           2         0.5
     2024-03             2    1        1                0           2         0.5
     """
-    s, e, first, last, as_of_ts, _ = _bucketed(subs, freq, as_of, id_col, start_col, end_col)
+    s, e, w, first, last, as_of_ts = _bucketed(subs, freq, as_of, id_col, start_col, end_col)
     n = last + 1
-    starts = np.bincount(s, minlength=n)[:n]
+    starts = _count(s, w, n)
     ended = e >= 0
-    ends = np.bincount(e[ended], minlength=n)[:n]
+    ends = _count(e[ended], None if w is None else w[ended], n)
     same = ended & (e == s)
-    new_and_churned = np.bincount(s[same], minlength=n)[:n]
+    new_and_churned = _count(s[same], None if w is None else w[same], n)
     cum_starts, cum_ends = np.cumsum(starts), np.cumsum(ends)
     active_start = np.concatenate([[0], (cum_starts - cum_ends)[:-1]])
     churned = ends - new_and_churned
@@ -169,7 +197,7 @@ def monthly_from_annual(annual_churn: Any) -> Any:
     return _like(annual_churn, 1 - (1 - a) ** (1 / 12))
 
 
-def cohort_retention(subs: pd.DataFrame, *, freq: str = "M", as_of: Any = None,
+def cohort_retention(subs: Any, *, freq: str = "M", as_of: Any = None,
                      values: str = "share", id_col: str | None = "customer_id",
                      start_col: str = "start_date", end_col: str = "end_date") -> pd.DataFrame:
     """Cohort retention table: cohorts (start period) x periods since start.
@@ -181,6 +209,9 @@ def cohort_retention(subs: pd.DataFrame, *, freq: str = "M", as_of: Any = None,
 
     Parameters
     ----------
+    subs : DataFrame, DuckDB relation or Spark DataFrame
+        One row per customer: id, start date, end date (empty while active); see
+        :func:`churn_rate` (same columns, same engines).
     values : {"share", "count"}
         Shares of the cohort (default) or customer counts.
 
@@ -204,15 +235,15 @@ def cohort_retention(subs: pd.DataFrame, *, freq: str = "M", as_of: Any = None,
     """
     if values not in ("share", "count"):
         raise ValueError("values must be 'share' or 'count'.")
-    s, e, first, last, _, _ = _bucketed(subs, freq, as_of, id_col, start_col, end_col)
+    s, e, w, first, last, _ = _bucketed(subs, freq, as_of, id_col, start_col, end_col)
     n_c = last + 1
     width = n_c                      # periods since start: 0 .. last
-    size = np.bincount(s, minlength=n_c)[:n_c]
+    size = _count(s, w, n_c)
     ended = e >= 0
     life = e[ended] - s[ended]       # periods from the start period to the end period
     # A customer ending in period c + j is active at the start of columns 0..j.
-    ends_at = np.bincount(s[ended] * (width + 1) + life, minlength=n_c * (width + 1))
-    ends_at = ends_at[: n_c * (width + 1)].reshape(n_c, width + 1)
+    ends_at = _count(s[ended] * (width + 1) + life, None if w is None else w[ended],
+                     n_c * (width + 1)).reshape(n_c, width + 1)
     gone_before = np.concatenate([np.zeros((n_c, 1), dtype=np.int64),
                                   np.cumsum(ends_at, axis=1)[:, :-1]], axis=1)[:, :width]
     counts = size[:, None] - gone_before
@@ -232,7 +263,7 @@ def cohort_retention(subs: pd.DataFrame, *, freq: str = "M", as_of: Any = None,
     return out
 
 
-def revenue_retention(usage: pd.DataFrame, *, id_col: str = "account_id",
+def revenue_retention(usage: Any, *, id_col: str = "account_id",
                       month_col: str = "month", mrr_col: str = "mrr",
                       window: int = 12) -> pd.DataFrame:
     """Gross and net revenue retention and logo retention over ``window`` months.
@@ -249,8 +280,10 @@ def revenue_retention(usage: pd.DataFrame, *, id_col: str = "account_id",
 
     Parameters
     ----------
-    usage : DataFrame
-        One row per customer per month with the MRR billed that month.
+    usage : DataFrame, DuckDB relation or Spark DataFrame
+        One row per customer per month with the MRR billed that month. A DuckDB relation or
+        a Spark DataFrame is joined and summed in its own engine (see
+        :mod:`cs_helpers.engines`).
     window : int
         Months between the base month and the comparison month.
 
@@ -272,6 +305,14 @@ def revenue_retention(usage: pd.DataFrame, *, id_col: str = "account_id",
     month
     2024-01  0.766667  0.600000        0.666667
     """
+    if window < 1:
+        raise ValueError("window must be at least 1 month.")
+    if engines.is_sql_table(usage):
+        sums = engines.revenue_sums(usage, id_col, month_col, mrr_col, window)
+        if sums.empty:
+            raise DataError(f"Column '{month_col}': the data span less than window={window} "
+                            "months, so no base month can be followed to its end.")
+        return _revenue_table(sums.set_index("m"), month_col, window)
     errors.check_columns(usage, [id_col, month_col, mrr_col], "usage")
     errors.check_not_empty(usage, "usage")
     month = errors.parse_dates(usage, month_col, id_col).dt.to_period("M").array.asi8
@@ -280,8 +321,6 @@ def revenue_retention(usage: pd.DataFrame, *, id_col: str = "account_id",
     frame = pd.DataFrame({"id": ids, "m": month, "mrr": mrr})
     dup = frame.duplicated(["id", "m"], keep=False).to_numpy()
     errors.fail_where(usage, month_col, "one row per customer and month", dup, id_col)
-    if window < 1:
-        raise ValueError("window must be at least 1 month.")
     base = frame[frame["mrr"] > 0]
     later = frame.assign(m=frame["m"] - window).rename(columns={"mrr": "mrr_after"})
     merged = base.merge(later, on=["id", "m"], how="left")
@@ -297,11 +336,17 @@ def revenue_retention(usage: pd.DataFrame, *, id_col: str = "account_id",
     merged["churned_mrr"] = np.where(after > 0, 0.0, before)
     merged["kept"] = after > 0
     g = merged.groupby("m")
-    out = pd.DataFrame({
+    sums = pd.DataFrame({
         "customers": g.size(), "base_mrr": g["mrr"].sum(), "mrr_after": g["mrr_after"].sum(),
         "expansion_mrr": g["expansion"].sum(), "contraction_mrr": g["contraction"].sum(),
         "churned_mrr": g["churned_mrr"].sum(), "kept": g["kept"].sum(),
         "capped": g["capped"].sum()})
+    return _revenue_table(sums, month_col, window)
+
+
+def _revenue_table(sums: pd.DataFrame, month_col: str, window: int) -> pd.DataFrame:
+    """Ratios from the per-base-month sums (indexed by month ordinal)."""
+    out = sums.copy()
     out["nrr"] = out["mrr_after"] / out["base_mrr"]
     out["grr"] = out["capped"] / out["base_mrr"]
     out["logo_retention"] = out["kept"] / out["customers"]

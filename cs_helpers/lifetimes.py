@@ -79,16 +79,18 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
     return out
 
 
-def to_lifetimes(subs: pd.DataFrame, *, id_col: str | None = "customer_id",
+def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                  start_col: str = "start_date", end_col: str = "end_date",
                  as_of: Any = None) -> pd.DataFrame:
     """One row per customer with ``duration`` (months) and ``churned``, from start/end dates.
 
     Parameters
     ----------
-    subs : DataFrame
+    subs : DataFrame, DuckDB relation or Spark DataFrame
         One row per customer (or contract): an id, a start date and an end date that is empty
-        while the customer is active. Dates may be strings.
+        while the customer is active. Dates may be strings. A DuckDB relation or a Spark
+        DataFrame is checked in its engine and the result is a lazy table of the same engine
+        (see :func:`cs_helpers.engines.to_lifetimes`).
     id_col, start_col, end_col : str
         Column names (``id_col=None`` when the table has no id column).
     as_of : date-like, optional
@@ -120,6 +122,11 @@ def to_lifetimes(subs: pd.DataFrame, *, id_col: str | None = "customer_id",
     0           a     1.971     True
     1           b     5.979    False
     """
+    from . import engines
+
+    if engines.is_sql_table(subs):
+        return engines.to_lifetimes(subs, id_col=id_col, start_col=start_col,
+                                    end_col=end_col, as_of=as_of)
     clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
                                 as_of=as_of)
     as_of_ts = clean.attrs["as_of"]

@@ -18,15 +18,18 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test, multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
-from . import errors, plotting
+from . import engines, errors, plotting
 
 __all__ = ["SurvivalCurves", "survival_curves", "aggregate_lifetimes"]
 
 
-def aggregate_lifetimes(lifetimes: pd.DataFrame, *, by: str | None = None,
+def aggregate_lifetimes(lifetimes: Any, *, by: str | None = None,
                         duration_col: str = "duration", event_col: str = "churned"
                         ) -> pd.DataFrame:
     """Count customers per (group, duration, churned): the only pass over every row.
+
+    A DuckDB relation or a Spark DataFrame is counted in its own engine, and only the counts
+    come back (see :mod:`cs_helpers.engines`).
 
     Examples
     --------
@@ -36,6 +39,8 @@ def aggregate_lifetimes(lifetimes: pd.DataFrame, *, by: str | None = None,
     0       1.0     True          2
     1       2.0    False          1
     """
+    if engines.is_sql_table(lifetimes):
+        return engines.lifetime_counts(lifetimes, by, duration_col, event_col)
     errors.check_columns(lifetimes, [duration_col, event_col, by], "lifetimes")
     errors.check_not_empty(lifetimes, "lifetimes")
     dur = lifetimes[duration_col]
@@ -193,16 +198,18 @@ class SurvivalCurves:
         return ax
 
 
-def survival_curves(lifetimes: pd.DataFrame, *, by: str | None = None,
+def survival_curves(lifetimes: Any, *, by: str | None = None,
                     duration_col: str = "duration", event_col: str = "churned",
                     alpha: float = 0.05, label: str = "all") -> SurvivalCurves:
     """Kaplan-Meier curves (overall or per group), fitted on aggregated counts.
 
     Parameters
     ----------
-    lifetimes : DataFrame
+    lifetimes : DataFrame, DuckDB relation or Spark DataFrame
         One row per customer with a duration and a churned flag (see
-        :func:`cs_helpers.to_lifetimes`).
+        :func:`cs_helpers.to_lifetimes`, which also turns a DuckDB relation or a Spark
+        DataFrame of subscriptions into lifetimes). An engine table is counted in its engine;
+        only the counts come back, and the curves are the same.
     by : str, optional
         A column to group by: one curve per value.
     duration_col, event_col : str
@@ -236,7 +243,8 @@ def survival_curves(lifetimes: pd.DataFrame, *, by: str | None = None,
     if by is None:
         counts.insert(0, "group", label)
     groups = list(pd.unique(counts["group"]))
-    if by is not None and isinstance(lifetimes[by].dtype, pd.CategoricalDtype):
+    if (by is not None and isinstance(lifetimes, pd.DataFrame)
+            and isinstance(lifetimes[by].dtype, pd.CategoricalDtype)):
         order = [g for g in lifetimes[by].cat.categories if g in set(groups)]
         groups = order
     fitters: dict[str, KaplanMeierFitter] = {}

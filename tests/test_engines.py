@@ -1,0 +1,327 @@
+"""The same KPI call on pandas, DuckDB and Spark gives the same numbers.
+
+DuckDB is always tested. Spark runs in local mode (``local[2]``) when pyspark and Java are
+present; with ``CS_HELPERS_REQUIRE_SPARK=1`` (set by ``.ci/run``) a missing Spark fails the
+run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+import cs_helpers as cs
+from cs_helpers import DataError, DataWarning, datasets
+
+REQUIRE_SPARK = os.environ.get("CS_HELPERS_REQUIRE_SPARK", "") == "1"
+
+MEMBERS = dict(id_col="member_id", start_col="join_date", end_col="cancel_date",
+               as_of="2026-09-30")
+
+
+def _spark_missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install -e '.[spark]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Java is not installed (Spark needs a JDK 17 or later)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark():
+    why = _spark_missing()
+    if why:
+        if REQUIRE_SPARK:
+            pytest.fail(f"CS_HELPERS_REQUIRE_SPARK=1 but {why}.")
+        pytest.skip(why)
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("cs_helpers-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def con():
+    return duckdb.connect()
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def to_engine(request, con):
+    """A function turning a pandas DataFrame into a table of the engine under test."""
+    if request.param == "duckdb":
+        def convert(df: pd.DataFrame):
+            name = f"t{abs(hash(id(df)))}"
+            con.register(name, df)
+            return con.table(name)
+        return convert
+    session = request.getfixturevalue("spark")
+
+    def convert_spark(df: pd.DataFrame):
+        clean = df.copy()
+        for col in clean.select_dtypes(include="object").columns:
+            clean[col] = clean[col].astype(object).where(clean[col].notna(), None)
+        return session.createDataFrame(clean)
+    return convert_spark
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def engine(request):
+    if request.param == "spark":
+        request.getfixturevalue("spark")
+    return request.param
+
+
+def _read(engine: str, con, request, path: str):
+    if engine == "duckdb":
+        return con.read_csv(path)
+    session = request.getfixturevalue("spark")
+    return session.read.csv(str(path), header=True, inferSchema=True)
+
+
+# --------------------------------------------------------------------------------------------
+# identical results on the course data, read by each engine from the CSV files
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("freq", ["M", "Q", "Y"])
+def test_churn_rate_same_on_every_engine(engine, con, request, freq):
+    path = datasets.data_dir() / "b2c_members.csv"
+    expected = cs.churn_rate(pd.read_csv(path), freq=freq, **MEMBERS)
+    got = cs.churn_rate(_read(engine, con, request, path), freq=freq, **MEMBERS)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs["as_of"] == expected.attrs["as_of"]
+
+
+@pytest.mark.parametrize("values", ["share", "count"])
+def test_cohort_retention_same_on_every_engine(engine, con, request, values):
+    path = datasets.data_dir() / "b2c_members.csv"
+    expected = cs.cohort_retention(pd.read_csv(path), freq="Q", values=values, **MEMBERS)
+    got = cs.cohort_retention(_read(engine, con, request, path), freq="Q", values=values,
+                              **MEMBERS)
+    pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_series_equal(got.attrs["cohort_size"], expected.attrs["cohort_size"])
+
+
+def test_survival_curves_same_on_every_engine(engine, con, request):
+    path = datasets.data_dir() / "b2b_accounts.csv"
+    kw = dict(id_col="account_id", as_of="2026-09-30")
+    life_pd = cs.to_lifetimes(pd.read_csv(path), **kw)
+    life_engine = cs.to_lifetimes(_read(engine, con, request, path), **kw)
+    assert cs.engines.engine_of(life_engine) == engine      # lazy, stays in the engine
+    for by in (None, "plan", "company_size"):
+        a, b = cs.survival_curves(life_pd, by=by), cs.survival_curves(life_engine, by=by)
+        assert a.labels == b.labels
+        pd.testing.assert_frame_equal(b.counts, a.counts)
+        pd.testing.assert_frame_equal(b.table(), a.table())
+        pd.testing.assert_frame_equal(b.median(), a.median())
+        if by is not None:
+            pd.testing.assert_frame_equal(b.compare(), a.compare())
+
+
+def test_lifetimes_columns_same_on_every_engine(engine, con, request):
+    path = datasets.data_dir() / "b2c_members.csv"
+    expected = cs.to_lifetimes(pd.read_csv(path), **MEMBERS)
+    rel = cs.to_lifetimes(_read(engine, con, request, path), **MEMBERS)
+    got = rel.df() if engine == "duckdb" else rel.toPandas()
+    got = got.sort_values("member_id", ignore_index=True)
+    expected = expected.sort_values("member_id", ignore_index=True)
+    np.testing.assert_array_equal(got["duration"].to_numpy(), expected["duration"].to_numpy())
+    np.testing.assert_array_equal(got["churned"].to_numpy(), expected["churned"].to_numpy())
+
+
+@pytest.mark.parametrize("window", [1, 12])
+def test_revenue_retention_same_on_every_engine(engine, con, request, window):
+    path = datasets.data_dir() / "b2b_usage_monthly.csv"
+    expected = cs.revenue_retention(pd.read_csv(path), window=window)
+    got = cs.revenue_retention(_read(engine, con, request, path), window=window)
+    # whole-yen MRR: every sum is exact, so the engines agree to the last bit
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.attrs == expected.attrs
+
+
+# --------------------------------------------------------------------------------------------
+# hand-made tables: text dates, flags as words, fractional amounts, parquet
+# --------------------------------------------------------------------------------------------
+
+SUBS = pd.DataFrame({
+    "customer_id": ["a", "b", "c", "d", "e", "f"],
+    "start_date": ["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10", "2024-03-02",
+                   " 2024-03-15 "],
+    "end_date": ["2024-02-15", None, "2024-02-25", "2024-03-20", "", "2024-05-02"],
+    "plan": ["x", "y", "x", "y", "x", "x"]})
+
+
+def test_text_dates_and_blank_ends(to_engine):
+    table = to_engine(SUBS)
+    pd.testing.assert_frame_equal(cs.churn_rate(table, as_of="2024-04-30"),
+                                  cs.churn_rate(SUBS, as_of="2024-04-30"))
+    pd.testing.assert_frame_equal(cs.cohort_retention(table, as_of="2024-04-30"),
+                                  cs.cohort_retention(SUBS, as_of="2024-04-30"))
+
+
+def test_default_as_of_is_the_latest_date(to_engine):
+    expected = cs.churn_rate(SUBS)
+    got = cs.churn_rate(to_engine(SUBS))
+    assert got.attrs["as_of"] == pd.Timestamp("2024-05-02") == expected.attrs["as_of"]
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_late_starters_left_out_with_a_warning(to_engine):
+    with pytest.warns(DataWarning, match=r"2 rows left out: customers who start after "
+                                         r"as_of=2024-02-29.*\(e.g. e, f\)"):
+        got = cs.churn_rate(to_engine(SUBS), as_of="2024-02-29")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        expected = cs.churn_rate(SUBS, as_of="2024-02-29")
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_lifetime_flags_as_words_and_numbers(to_engine):
+    life = pd.DataFrame({"tenure": [1, 34, 2, 2, 5, 12], "Churn": ["No", "no ", "Yes", "YES",
+                                                                   "No", "yes"],
+                         "segment": ["b", "a", "a", "b", "a", "b"]})
+    expected = cs.survival_curves(life, duration_col="tenure", event_col="Churn", by="segment")
+    got = cs.survival_curves(to_engine(life), duration_col="tenure", event_col="Churn",
+                             by="segment")
+    pd.testing.assert_frame_equal(got.counts, expected.counts)
+    pd.testing.assert_frame_equal(got.table(), expected.table())
+    ones = life.assign(Churn=life["Churn"].str.strip().str.lower().eq("yes").astype(int))
+    got_int = cs.survival_curves(to_engine(ones), duration_col="tenure", event_col="Churn")
+    pd.testing.assert_frame_equal(got_int.counts,
+                                  cs.survival_curves(ones, duration_col="tenure",
+                                                     event_col="Churn").counts)
+
+
+def test_fractional_revenue_agrees_to_rounding(to_engine):
+    rng = np.random.default_rng(3)
+    n_acc, months = 300, pd.date_range("2023-01-01", periods=18, freq="MS")
+    usage = pd.DataFrame({"account_id": np.repeat([f"A{i}" for i in range(n_acc)], len(months)),
+                          "month": np.tile(months, n_acc),
+                          "mrr": rng.gamma(2.0, 55.5, n_acc * len(months)).round(3)})
+    usage.loc[rng.random(len(usage)) < 0.1, "mrr"] = 0.0
+    expected = cs.revenue_retention(usage, window=6)
+    got = cs.revenue_retention(to_engine(usage), window=6)
+    pd.testing.assert_frame_equal(got[["customers"]], expected[["customers"]])
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+
+
+def test_duckdb_reads_parquet_larger_than_memory_path(tmp_path, con):
+    # the analyst's route: a folder of Parquet files, never loaded into pandas
+    subs = datasets.load("b2c_members")
+    folder = tmp_path / "members"
+    folder.mkdir()
+    for i, rows in enumerate(np.array_split(np.arange(len(subs)), 3)):
+        part = subs.iloc[rows].copy()
+        part.attrs = {}
+        part.to_parquet(folder / f"part-{i}.parquet")
+    rel = con.read_parquet(str(folder / "*.parquet"))
+    pd.testing.assert_frame_equal(cs.churn_rate(rel, **MEMBERS),
+                                  cs.churn_rate(subs, **MEMBERS))
+    got = cs.survival_curves(cs.to_lifetimes(rel, **MEMBERS), by="plan")
+    expected = cs.survival_curves(cs.to_lifetimes(subs, **MEMBERS), by="plan")
+    # a pandas categorical keeps its category order (single, double); an engine has no
+    # categories, so its groups come in sorted order: same curves, other order
+    assert expected.labels == ["single", "double"] and got.labels == ["double", "single"]
+    for label in expected.labels:
+        pd.testing.assert_frame_equal(got.fitters[label].survival_function_,
+                                      expected.fitters[label].survival_function_)
+
+
+# --------------------------------------------------------------------------------------------
+# bad tables: the same DataError rules as pandas
+# --------------------------------------------------------------------------------------------
+
+def _same_error(table, df, fn, **kw):
+    with pytest.raises(DataError) as engine_err:
+        fn(table, **kw)
+    with pytest.raises(DataError) as pandas_err:
+        fn(df, **kw)
+    return str(engine_err.value), str(pandas_err.value)
+
+
+def test_missing_column_message_matches_pandas(to_engine):
+    got, expected = _same_error(to_engine(SUBS.drop(columns="end_date")),
+                                SUBS.drop(columns="end_date"), cs.churn_rate)
+    assert got == expected
+    assert "Column 'end_date': required column missing" in got
+
+
+@pytest.mark.parametrize("change, column, rule, n_bad, ids", [
+    ({"start_date": {2: "soon"}}, "start_date", "values must be dates", 1, "c"),
+    ({"start_date": {1: None, 3: ""}}, "start_date", "dates must not be missing", 2, "b, d"),
+    ({"end_date": {0: "2023-12-31"}}, "end_date", "end date must not be before its start", 1,
+     "a"),
+    ({"customer_id": {1: "a"}}, "customer_id", "ids must be unique", 2, "a, a"),
+])
+def test_rule_messages_name_column_rule_count_and_ids(to_engine, change, column, rule, n_bad,
+                                                      ids):
+    bad = SUBS.copy()
+    for col, edits in change.items():
+        for row, value in edits.items():
+            bad.loc[row, col] = value
+    got, expected = _same_error(to_engine(bad), bad, cs.churn_rate, as_of="2024-04-30")
+    assert f"Column '{column}'" in got and rule in got
+    assert f"{n_bad:,} of 6 rows break this rule (first ids: {ids})" in got
+    assert f"Column '{column}'" in expected and f"{n_bad:,} of 6 rows" in expected
+
+
+def test_as_of_before_every_start(to_engine):
+    got, expected = _same_error(to_engine(SUBS), SUBS, cs.churn_rate, as_of="2023-06-30")
+    assert got == expected
+    assert "every customer starts after as_of=2023-06-30" in got
+
+
+def test_empty_table(con):
+    rel = con.sql("SELECT 'a' AS customer_id, DATE '2024-01-01' AS start_date, "
+                  "CAST(NULL AS DATE) AS end_date WHERE false")
+    with pytest.raises(DataError, match="The subscriptions table is empty"):
+        cs.churn_rate(rel)
+
+
+def test_bad_lifetimes(to_engine):
+    life = pd.DataFrame({"duration": [1.0, -2.0, 3.0], "churned": ["yes", "no", "maybe"],
+                         "seg": ["a", None, "b"]})
+    with pytest.raises(DataError, match=r"Column 'duration': values must not be negative — "
+                                         r"1 of 3 rows"):
+        cs.survival_curves(to_engine(life))
+    life.loc[1, "duration"] = 2.0
+    with pytest.raises(DataError, match=r"Column 'churned': churn flags must be one of .* "
+                                         r"1 of 3 rows"):
+        cs.survival_curves(to_engine(life))
+    life.loc[2, "churned"] = "no"
+    with pytest.raises(DataError, match=r"Column 'seg': group labels must not be missing — "
+                                         r"1 of 3 rows"):
+        cs.survival_curves(to_engine(life), by="seg")
+
+
+def test_bad_usage(to_engine):
+    usage = pd.DataFrame({"account_id": ["a", "a", "b", "b"],
+                          "month": ["2024-01-01", "2024-02-01", "2024-01-01", "2024-01-01"],
+                          "mrr": [10.0, 10.0, 5.0, 5.0]})
+    got, expected = _same_error(to_engine(usage), usage, cs.revenue_retention, window=1)
+    assert got.startswith("Column 'month': one row per customer and month — 2 of 4 rows "
+                          "break this rule (first ids: b")
+    assert expected.startswith("Column 'month': one row per customer and month — 2 of 4 rows")
+    usage = usage.drop(index=3)
+    usage.loc[0, "mrr"] = -1.0
+    got, _ = _same_error(to_engine(usage), usage, cs.revenue_retention, window=1)
+    assert got.startswith("Column 'mrr': values must not be negative — 1 of 3 rows")
+
+
+def test_unknown_table_kind():
+    with pytest.raises(DataError, match="Expected a pandas DataFrame, a DuckDB relation or a "
+                                        "Spark DataFrame, got builtins.list"):
+        cs.engines.engine_of([1, 2])
