@@ -7,10 +7,18 @@ guides in ``docs/``. It is for reading without an install and for projecting.
 ``make slides`` (``python -m cs_helpers.site slides --out _slides``) renders each notebook as a
 reveal.js deck from the cells' ``slideshow`` metadata.
 
-Offline: the pages embed their figures and styles. Two things load from the web when a network is
-there and degrade gracefully when it is not: MathJax (formulas then show as TeX source) and, for
-the slides, reveal.js itself (pass ``--reveal-prefix`` with a local copy of reveal.js to present
-offline).
+Offline: both folders are self-contained and relocatable. The pages embed their figures and
+styles and load everything else through relative links to copies written next to them:
+
+- ``mathjax/``: MathJax 2.7.9 (TeX input, HTML-CSS output with the STIX-Web fonts), copied from
+  the ``jupyter-server-mathjax`` package, trimmed to what that configuration loads;
+- ``requirejs/``: require.js, which nbconvert's pages expect (the decks load reveal.js with it);
+- ``reveal.js/`` (decks only): reveal.js 4, vendored in ``cs_helpers/_vendor/``;
+- ``fonts/``: the IPAexGothic font, so Japanese renders whatever fonts the machine has.
+
+nbconvert's mermaid loader (unused by the course) and the decks' jQuery (only used by the
+``reveal_scroll`` option, which is off) are left out, so no page fetches anything from the web.
+``--reveal-prefix`` still points the decks at another reveal.js copy (then none is written).
 """
 
 from __future__ import annotations
@@ -18,15 +26,26 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 DOCS = ROOT / "docs"
+VENDOR = Path(__file__).resolve().parent / "_vendor"
 
-__all__ = ["Page", "pages", "build_site", "build_slides"]
+#: MathJax configuration of the offline copy. ``jupyter-server-mathjax`` ships MathJax 2.7.9 with
+#: TeX input and the HTML-CSS output (STIX-Web fonts), not the CommonHTML output of nbconvert's
+#: CDN default (``TeX-AMS_CHTML-full,Safe``); both typeset the same TeX.
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+
+__all__ = ["Page", "pages", "build_site", "build_slides", "copy_assets"]
 
 # notebooks that get a slide deck: the core path 00-07 and A1 (not the A2 report template)
 _SLIDE_DECK = re.compile(r"^(\d\d|A1)_")
@@ -115,8 +134,6 @@ def _markdown_page(title: str, text: str) -> str:
 def _copy_japanese_font(out: Path) -> None:
     """Ship IPAexGothic (from matplotlib-fontja) with the site, so Japanese renders offline
     in any browser, whatever fonts the machine has."""
-    import shutil
-
     import matplotlib_fontja
 
     font = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
@@ -124,17 +141,151 @@ def _copy_japanese_font(out: Path) -> None:
     shutil.copyfile(font, out / "fonts" / "ipaexg.ttf")
 
 
+# --- offline assets ---------------------------------------------------------------------------
+
+# Parts of jupyter-server-mathjax's MathJax tree that the HTML-CSS configuration never loads: the
+# SVG output, the accessibility explorer's speech engine (3.5 MB, only loaded from the MathJax
+# menu) and every interface language but English (the default; set only from the menu).
+_MATHJAX_SKIP = ("jax/output/SVG", "extensions/a11y/mathjax-sre.js", "extensions/a11y/mathmaps")
+_MATHJAX_LOCALES = ("en",)
+
+# A relative URL per copied asset, from a page in the output folder's top level.
+_MATHJAX_URL = f"mathjax/MathJax.js?config={MATHJAX_CONFIG}"
+_REQUIRE_JS_URL = "requirejs/require.js"
+_REVEAL_PREFIX = "reveal.js"
+
+# HTML-CSS output: use the STIX-Web web fonts shipped in the copy (the MathJax default, TeX fonts,
+# is not in jupyter-server-mathjax) and never look for locally installed math fonts.
+_MATHJAX_FONTS = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web",
+                                 imageFont: null}});
+</script>
+"""
+
+# nbconvert's templates, minus what loads from the web: the mermaid loader (a module import from
+# cdnjs; no course notebook has a mermaid diagram) and, in the decks, jQuery (only used when
+# SlidesExporter.reveal_scroll is on). MathJax gets the font settings above.
+_OFFLINE_BLOCKS = (
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    "{%- block html_head_js_mathjax -%}{% raw %}" + _MATHJAX_FONTS
+    + "{% endraw %}{{ super() }}{%- endblock html_head_js_mathjax -%}\n"
+)
+_LAB_TEMPLATE = '{%- extends "index.html.j2" -%}\n' + _OFFLINE_BLOCKS
+_REVEAL_TEMPLATE = (
+    '{%- extends "index.html.j2" -%}\n' + _OFFLINE_BLOCKS
+    + "{%- block html_head_js_jquery -%}{%- endblock html_head_js_jquery -%}\n"
+)
+
+# Decks: the Japanese font as on the site, and font stacks that do without the Google fonts the
+# upstream "simple" theme imported (News Cycle, Lato), so headings never fall back to Impact.
+_FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+               '"IPAexGothic", sans-serif')
+_DECK_STYLE = f"""
+<style>
+@font-face {{font-family: "IPAexGothic"; src: url("fonts/ipaexg.ttf") format("truetype");}}
+:root {{--jp-content-font-family: {_FONT_STACK}; --jp-ui-font-family: {_FONT_STACK};}}
+.reveal {{font-family: "Lato", {_FONT_STACK};}}
+.reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 {{
+    font-family: "News Cycle", {_FONT_STACK};}}
+</style>
+"""
+
+
+def _mathjax_root() -> Path:
+    """The MathJax 2 tree of the ``jupyter-server-mathjax`` package."""
+    import jupyter_server_mathjax
+
+    return Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+
+
+def _copy_mathjax(out: Path) -> Path:
+    """Copy the MathJax files the offline configuration can load to ``out / "mathjax"``.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder (site or slides).
+
+    Returns
+    -------
+    Path
+        The MathJax folder written (about 2.6 MB, 200 files).
+    """
+    source = _mathjax_root()
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        rel = Path(folder).relative_to(source)
+        skipped = {n for n in names if (rel / n).as_posix() in _MATHJAX_SKIP}
+        if rel == Path("localization"):
+            skipped |= {n for n in names if n not in _MATHJAX_LOCALES}
+        return skipped | {n for n in names if n == "__pycache__"}
+
+    target = out / "mathjax"
+    shutil.copytree(source, target, ignore=ignore, dirs_exist_ok=True)
+    return target
+
+
+def _copy_vendored(name: str, out: Path) -> Path:
+    """Copy ``cs_helpers/_vendor/NAME`` (files and licence) to ``out / NAME``."""
+    target = out / name
+    shutil.copytree(VENDOR / name, target, dirs_exist_ok=True)
+    return target
+
+
+def copy_assets(out: str | Path, reveal: bool = False) -> list[Path]:
+    """Write the offline assets the pages of ``out`` link to: MathJax, require.js and fonts.
+
+    Parameters
+    ----------
+    out : str or Path
+        The output folder; the pages sit at its top level.
+    reveal : bool
+        Also copy the vendored reveal.js (for slide decks).
+
+    Returns
+    -------
+    list of Path
+        The asset folders written.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _copy_japanese_font(out)
+    written = [out / "fonts", _copy_mathjax(out), _copy_vendored("requirejs", out)]
+    if reveal:
+        written.append(_copy_vendored(_REVEAL_PREFIX, out))
+    return written
+
+
+def _offline_urls(exporter: HTMLExporter) -> None:
+    """Point an nbconvert HTML (or slides) exporter at the local MathJax and require.js copies."""
+    exporter.mathjax_url = _MATHJAX_URL
+    exporter.require_js_url = _REQUIRE_JS_URL
+
+
 def build_site(out: str | Path = "_site", folder: Path = NOTEBOOKS) -> list[Path]:
     """Render every notebook (as committed) to ``out``, with navigation and an index page.
 
-    Returns the paths written.
+    The folder is self-contained: MathJax, require.js and the Japanese font are copied into it
+    (see :func:`copy_assets`) and linked relatively, so it works offline and can be moved.
+
+    Parameters
+    ----------
+    out : str or Path
+        The output folder (created if needed).
+    folder : Path
+        The notebooks to render.
+
+    Returns
+    -------
+    list of Path
+        The HTML pages written (not the copied assets).
     """
     from nbconvert import HTMLExporter
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    _copy_japanese_font(out)
-    exporter = HTMLExporter(template_name="lab")
+    copy_assets(out)
+    exporter = HTMLExporter(template_name="lab", raw_template=_LAB_TEMPLATE)
+    _offline_urls(exporter)
     items = pages(folder)
     written: list[Path] = []
     for i, page in enumerate(items):
@@ -179,24 +330,44 @@ def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
                  reveal_prefix: str | None = None) -> list[Path]:
     """Render each taught notebook (00-07 and A1) as a reveal.js deck ``NAME.slides.html``.
 
-    A2 (the papermill report template) gets no deck. ``reveal_prefix``: URL or folder of a
-    reveal.js copy (default: nbconvert's CDN URL).
+    A2 (the papermill report template) gets no deck. The folder is self-contained: reveal.js
+    (vendored), MathJax, require.js and the Japanese font are copied into it and linked
+    relatively, so the decks present offline, opened from disk, and the folder can be moved.
+
+    Parameters
+    ----------
+    out : str or Path
+        The output folder (created if needed).
+    folder : Path
+        The notebooks to render.
+    reveal_prefix : str, optional
+        URL or relative folder of another reveal.js 4 copy (with ``dist/`` and ``plugin/``). When
+        given, the decks link to it and no reveal.js is copied; by default the vendored copy is
+        written to ``out / "reveal.js"``.
+
+    Returns
+    -------
+    list of Path
+        The decks written (not the copied assets); empty if ``folder`` has no taught notebook.
     """
     from nbconvert import SlidesExporter
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    exporter = SlidesExporter()
-    if reveal_prefix:
-        exporter.reveal_url_prefix = reveal_prefix
+    exporter = SlidesExporter(raw_template=_REVEAL_TEMPLATE)
+    _offline_urls(exporter)
+    exporter.reveal_url_prefix = reveal_prefix or _REVEAL_PREFIX
     written = []
     for page in pages(folder):
         if not _SLIDE_DECK.match(page.source.stem):
             continue
         body, _ = exporter.from_filename(str(page.source))
+        body = body.replace("</head>", _DECK_STYLE + "</head>", 1)
         target = out / f"{page.source.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
         written.append(target)
+    if written:
+        copy_assets(out, reveal=not reveal_prefix)
     return written
 
 
@@ -205,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["site", "slides"])
     parser.add_argument("--out", default=None)
     parser.add_argument("--reveal-prefix", default=None,
-                        help="URL or path of a reveal.js copy (slides only; default: a CDN)")
+                        help="URL or relative path of another reveal.js 4 copy (slides only; "
+                             "default: the bundled copy, written to OUT/reveal.js)")
     args = parser.parse_args(argv)
     out = Path(args.out or f"_{args.what}")
     if args.what == "site":
