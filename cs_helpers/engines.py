@@ -53,8 +53,8 @@ import pandas as pd
 from . import errors
 from .errors import DataError
 
-__all__ = ["engine_of", "is_sql_table", "to_lifetimes", "subscription_periods",
-           "lifetime_counts", "revenue_sums", "ENGINES"]
+__all__ = ["engine_of", "is_sql_table", "read", "to_lifetimes", "subscription_periods",
+           "lifetime_counts", "revenue_sums", "column_profile", "group_means", "ENGINES"]
 
 #: The engines a KPI function accepts, in the order they are tried.
 ENGINES = ("pandas", "duckdb", "spark")
@@ -491,3 +491,116 @@ def revenue_sums(usage: Any, id_col: str, month_col: str, mrr_col: str,
     got = got.astype({"m": np.int64, "customers": np.int64, "kept": np.int64,
                       **{c: float for c in cols}})
     return got.sort_values("m", ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Small engine-neutral helpers for reports (notebook A2)
+# --------------------------------------------------------------------------------------------
+
+def read(path: Any, engine: str = "pandas", *, spark: Any = None) -> Any:
+    """Open a CSV or Parquet file (or a glob of them) as a table of ``engine``.
+
+    ``"pandas"`` loads it into memory; ``"duckdb"`` returns a lazy relation that streams the
+    file, so it may be larger than memory; ``"spark"`` returns a Spark DataFrame (on
+    ``spark``, default the active or a new local session). Parquet is chosen by the
+    ``.parquet`` / ``.pq`` suffix, CSV otherwise (with a header row).
+
+    Examples
+    --------
+    >>> from cs_helpers import datasets
+    >>> rel = read(datasets.data_dir() / "b2b_accounts.csv", "duckdb")
+    >>> engine_of(rel), int(column_profile(rel, ["plan"]).loc["plan", "distinct values"])
+    ('duckdb', 3)
+    """
+    from pathlib import Path
+
+    text = str(path)
+    parquet = Path(text.rstrip("*")).suffix.lower() in (".parquet", ".pq") or \
+        text.endswith((".parquet", ".pq"))
+    if "*" not in text and not Path(text).exists():
+        raise DataError(f"data_path: file not found: {Path(text).name}")
+    if engine == "pandas":
+        return pd.read_parquet(text) if parquet else pd.read_csv(text)
+    if engine == "duckdb":
+        import duckdb
+
+        return duckdb.read_parquet(text) if parquet else duckdb.read_csv(text)
+    if engine == "spark":
+        if spark is None:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.builder.getOrCreate()
+        reader = spark.read
+        return (reader.parquet(text) if parquet
+                else reader.csv(text, header=True, inferSchema=True))
+    raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}.")
+
+
+def column_profile(table: Any, columns: Sequence[str]) -> pd.DataFrame:
+    """Missing and distinct values per column, counted in the table's own engine.
+
+    ``attrs["rows"]`` holds the number of rows.
+
+    Examples
+    --------
+    >>> column_profile(pd.DataFrame({"a": [1, None, 1], "b": ["x", "y", "z"]}), ["a", "b"])
+       missing values  distinct values
+    a               1                1
+    b               0                3
+    """
+    cols = list(dict.fromkeys(columns))
+    if not is_sql_table(table):
+        errors.check_columns(table, cols)
+        out = pd.DataFrame({"missing values": table[cols].isna().sum(),
+                            "distinct values": table[cols].nunique()})
+        out.attrs["rows"] = len(table)
+        return out
+    t = _wrap(table)
+    t.check_columns(cols, "input")
+    parts = ["count(*) AS n_rows"]
+    for i, c in enumerate(cols):
+        parts += [f"sum(CASE WHEN {t.q(c)} IS NULL THEN 1 ELSE 0 END) AS m{i}",
+                  f"count(DISTINCT {t.q(c)}) AS d{i}"]
+    row = t.run(f"SELECT {', '.join(parts)} FROM {{t}}").iloc[0]
+    out = pd.DataFrame({"missing values": [int(row[f"m{i}"] or 0) for i in range(len(cols))],
+                        "distinct values": [int(row[f"d{i}"]) for i in range(len(cols))]},
+                       index=cols)
+    out.attrs["rows"] = int(row["n_rows"])
+    return out
+
+
+def group_means(table: Any, value_col: str, by: str | None = None) -> pd.Series:
+    """Mean of ``value_col`` per value of ``by`` (or overall, labelled ``"all"``), in the engine.
+
+    Missing values are left out of the mean (as pandas does); text that is not a number is
+    an error.
+
+    Examples
+    --------
+    >>> group_means(pd.DataFrame({"plan": ["a", "a", "b"], "mrr": [10, 20, 5]}), "mrr", "plan")
+    plan
+    a    15.0
+    b     5.0
+    Name: mrr, dtype: float64
+    """
+    if not is_sql_table(table):
+        errors.check_columns(table, [value_col, by])
+        values = pd.to_numeric(table[value_col], errors="coerce")
+        errors.fail_where(table, value_col, "values must be numbers",
+                          (values.isna() & table[value_col].notna()).to_numpy())
+        if by is None:
+            return pd.Series({"all": values.mean()}, name=value_col)
+        return values.groupby(table[by].astype(str)).mean().rename(value_col)
+    t = _wrap(table)
+    t.check_columns([value_col, by], "input")
+    num = t.number(value_col)
+    t.check_rules([(value_col, "values must be numbers",
+                    f"({num} IS NULL AND {t.q(value_col)} IS NOT NULL)")], None, "input")
+    if by is None:
+        got = t.run(f"SELECT avg({num}) AS v FROM {{t}}")
+        return pd.Series({"all": float(got.iloc[0]["v"])}, name=value_col)
+    got = t.run(f"SELECT CAST({t.q(by)} AS {t.text}) AS g, avg({num}) AS v FROM {{t}} "
+                f"GROUP BY {t.q(by)}")
+    out = got.set_index("g")["v"].astype(float).sort_index()
+    out.index.name = by
+    return out.rename(value_col)

@@ -105,3 +105,56 @@ def test_parquet_input(tmp_path):
                       start_col="Signed on", end_col="Cancelled on", as_of="2025-12-31",
                       segment_col="Plan name", mrr_col="Monthly fee"))
     assert "200 customers analysed" in text
+
+
+def test_duckdb_engine_gives_the_same_report(tmp_path):
+    path = tmp_path / "customers.parquet"
+    _table(n=300).to_parquet(path)
+    kw = dict(data_path=str(path), id_col="Customer ID", start_col="Signed on",
+              end_col="Cancelled on", as_of="2025-12-31", segment_col="Plan name",
+              mrr_col="Monthly fee")
+    pandas_text = _text(_run(tmp_path, **kw))
+    duck_text = _text(_run(tmp_path, engine="duckdb", **kw))
+    assert "(duckdb): 300 rows; 300 customers analysed" in duck_text
+    summary = [t for t in duck_text.split("\n") if t.startswith("- ")]
+    assert summary and summary == [t for t in pandas_text.split("\n") if t.startswith("- ")]
+
+
+def test_duckdb_engine_tenure_form_and_bad_table(tmp_path):
+    df = pd.DataFrame({"months": [1, 5, 9, 12, 3, 30], "left": ["yes", "no", "yes", "no",
+                                                                 "no", "yes"]})
+    path = tmp_path / "small.csv"
+    df.to_csv(path, index=False)
+    text = _text(_run(tmp_path, data_path=str(path), engine="duckdb", id_col=None,
+                      tenure_col="months", churned_col="left", segment_col=None, mrr_col=None))
+    assert "6 customers analysed" in text and "no churn by month" in text
+    bad = tmp_path / "bad.csv"
+    _table().assign(**{"Cancelled on": "2020-01-01"}).to_csv(bad, index=False)
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        _run(tmp_path, data_path=str(bad), engine="duckdb", id_col="Customer ID",
+             start_col="Signed on", end_col="Cancelled on", as_of="2025-12-31",
+             segment_col="Plan name", mrr_col="Monthly fee")
+    assert "DataError" in str(err.value)
+    assert "Column 'Cancelled on': an end date must not be before its start date" in str(
+        err.value)
+
+
+def test_spark_engine_report(tmp_path):
+    import os
+    import shutil
+
+    try:
+        import pyspark  # noqa: F401
+        ok = shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+    except ImportError:
+        ok = False
+    if not ok:
+        if os.environ.get("CS_HELPERS_REQUIRE_SPARK", "") == "1":
+            pytest.fail("CS_HELPERS_REQUIRE_SPARK=1 but pyspark or Java is missing.")
+        pytest.skip("pyspark or Java is missing")
+    path = tmp_path / "customers.csv"
+    _table(n=250).to_csv(path, index=False)
+    text = _text(_run(tmp_path, data_path=str(path), engine="spark", id_col="Customer ID",
+                      start_col="Signed on", end_col="Cancelled on", as_of="2025-12-31",
+                      segment_col="Plan name", mrr_col="Monthly fee"))
+    assert "(spark): 250 rows; 250 customers analysed" in text and "Highest LTV" in text
