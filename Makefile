@@ -66,8 +66,10 @@ site: $(STAMP)  ## Render the executed notebooks to a static site in _site/ (off
 slides: $(STAMP)  ## Render each core notebook as a reveal.js slide deck in _slides/
 	$(BIN)/python -m cs_helpers.site slides --out _slides
 
-bench: $(STAMP)  ## Time the KPIs on 2 million simulated customers against their floors (see docs/performance.md)
-	$(BIN)/python benchmarks/bench_kpis.py --customers 2000000
+BENCH_SIZES ?= 1000000 10000000 50000000
+bench: $(SPARK_STAMP)  ## Time the KPIs on pandas, DuckDB and Spark at 1, 10, 50 million customers (see docs/performance.md)
+	$(BIN)/python benchmarks/bench_kpis.py --customers 10000000
+	$(BIN)/python benchmarks/bench_engines.py --sizes $(BENCH_SIZES)
 
 report: $(STAMP)  ## KPI report on your table: make report DATA=customers.csv ARGS="-p start_col 'Signed'"
 	@if [ -z "$(DATA)" ]; then echo "Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]" >&2; exit 2; fi

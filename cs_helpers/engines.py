@@ -424,18 +424,27 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
     t = _wrap(lifetimes)
     t.check_columns([duration_col, event_col, by], "lifetimes")
     dur, flag = t.number(duration_col), _flag(t, event_col)
-    rules = [(duration_col, "values must be numbers (not missing, not text)",
-              t.not_a_number(dur)),
-             (duration_col, "values must not be negative", f"({dur} < 0)"),
-             (event_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "
-              "(still active)", f"({flag} IS NULL)")]
-    if by is not None:
-        rules.append((by, "group labels must not be missing", f"({t.q(by)} IS NULL)"))
-    t.check_rules(rules, None, "lifetimes")
     group = f"{t.q(by)} AS grp, " if by is not None else ""
     keys = "grp, duration, churned" if by is not None else "duration, churned"
     inner = f"SELECT {group}{dur} AS duration, {flag} AS churned FROM {{t}}"
+    # One pass: the count itself. Rows that break a rule (a duration that is not a number or
+    # is negative, an unknown flag, a missing group) land in their own groups (NULL, NaN or
+    # negative keys), so the checks read the small result instead of scanning the table again.
     got = t.run(f"SELECT {keys}, count(*) AS customers FROM ({inner}) x GROUP BY {keys}")
+    n_rows = int(got["customers"].sum())
+    if n_rows == 0:
+        raise DataError("The lifetimes table is empty (0 rows): there is nothing to measure.")
+    d = pd.to_numeric(got["duration"], errors="coerce")
+    rules = [(duration_col, "values must be numbers (not missing, not text)", d.isna()),
+             (duration_col, "values must not be negative", d < 0),
+             (event_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "
+              "(still active)", got["churned"].isna())]
+    if by is not None:
+        rules.append((by, "group labels must not be missing", got["grp"].isna()))
+    for column, rule, bad in rules:
+        n_bad = int(got.loc[bad.to_numpy(dtype=bool), "customers"].sum())
+        if n_bad:
+            t._message(column, rule, n_bad, n_rows, [], False)
     got = got.astype({"duration": float, "churned": bool, "customers": np.int64})
     if by is None:
         return got.sort_values(["duration", "churned"], ignore_index=True)
@@ -529,7 +538,8 @@ def read(path: Any, engine: str = "pandas", *, spark: Any = None) -> Any:
         if spark is None:
             from pyspark.sql import SparkSession
 
-            spark = SparkSession.builder.getOrCreate()
+            spark = (SparkSession.builder
+                     .config("spark.ui.showConsoleProgress", "false").getOrCreate())
         reader = spark.read
         return (reader.parquet(text) if parquet
                 else reader.csv(text, header=True, inferSchema=True))

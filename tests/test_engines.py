@@ -46,6 +46,7 @@ def spark():
 
     session = (SparkSession.builder.master("local[2]").appName("cs_helpers-tests")
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "4")
                .config("spark.sql.session.timeZone", "UTC")
                .getOrCreate())
