@@ -326,3 +326,43 @@ def test_unknown_table_kind():
     with pytest.raises(DataError, match="Expected a pandas DataFrame, a DuckDB relation or a "
                                         "Spark DataFrame, got builtins.list"):
         cs.engines.engine_of([1, 2])
+
+
+# --------------------------------------------------------------------------------------------
+# report helpers (notebook A2)
+# --------------------------------------------------------------------------------------------
+
+def test_read_profile_and_means_agree_across_engines(engine, con, request, tmp_path):
+    path = datasets.data_dir() / "b2b_accounts.csv"
+    frame = cs.engines.read(path, "pandas")
+    spark_session = request.getfixturevalue("spark") if engine == "spark" else None
+    table = cs.engines.read(path, engine, spark=spark_session)
+    assert cs.engines.engine_of(table) == engine
+    cols = ["account_id", "plan", "end_date", "mrr"]
+    expected = cs.engines.column_profile(frame, cols)
+    got = cs.engines.column_profile(table, cols)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert got.attrs["rows"] == expected.attrs["rows"] == len(frame)
+    for by in (None, "plan"):
+        pd.testing.assert_series_equal(cs.engines.group_means(table, "mrr", by),
+                                       cs.engines.group_means(frame, "mrr", by),
+                                       check_exact=False, rtol=1e-12)
+    parquet = tmp_path / "accounts.parquet"
+    frame.to_parquet(parquet)
+    assert cs.engines.column_profile(cs.engines.read(parquet, engine, spark=spark_session),
+                                     cols).attrs["rows"] == len(frame)
+
+
+def test_read_refuses_a_missing_file_and_an_unknown_engine(tmp_path):
+    with pytest.raises(DataError, match="file not found: nope.csv"):
+        cs.engines.read(tmp_path / "nope.csv", "duckdb")
+    path = tmp_path / "x.csv"
+    path.write_text("a\n1\n")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        cs.engines.read(path, "polars")
+
+
+def test_group_means_refuses_text_amounts(to_engine):
+    table = pd.DataFrame({"plan": ["a", "b"], "mrr": ["100", "lots"]})
+    with pytest.raises(DataError, match="Column 'mrr': values must be numbers — 1 of 2 rows"):
+        cs.engines.group_means(to_engine(table), "mrr", "plan")
