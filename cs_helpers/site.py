@@ -363,6 +363,13 @@ def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
             continue
         body, _ = exporter.from_filename(str(page.source))
         body = body.replace("</head>", _DECK_STYLE + "</head>", 1)
+        # links to another taught notebook go to its deck; other notebook and exercise links
+        # have no copy in the slides folder, so they become plain text
+        body = re.sub(r'href="(?:\.\./notebooks/)?((?:\d\d|A1)_\w+)\.ipynb"',
+                      r'href="\1.slides.html"', body)
+        body = re.sub(r'<a href="(?:\.\./)?(?:notebooks|exercises)/[^"]*"[^>]*>(.*?)</a>|'
+                      r'<a href="\w+\.ipynb"[^>]*>(.*?)</a>',
+                      lambda m: m.group(1) or m.group(2) or "", body)
         target = out / f"{page.source.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
         written.append(target)

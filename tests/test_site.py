@@ -236,3 +236,15 @@ def test_a_reveal_prefix_overrides_the_bundled_copy(tmp_path):
     text = deck.read_text(encoding="utf-8")
     assert 'href="https://example.org/reveal/dist/reveal.css"' in text
     assert not (out / "reveal.js").exists() and (out / "mathjax" / "MathJax.js").exists()
+
+
+def test_deck_links_to_other_decks_resolve(decks):
+    broken = []
+    for deck in decks.glob("*.slides.html"):
+        for link in _links(deck):
+            if link.startswith(("http://", "https://", "mailto:", "data:")):
+                continue
+            if link.endswith(".html") and not (decks / link).exists():
+                broken.append((deck.name, link))
+            assert not link.endswith(".ipynb"), (deck.name, link)
+    assert not broken, broken
