@@ -42,10 +42,17 @@ def _freq(freq: str) -> str:
 
 
 def _ordinals(dates: pd.Series, freq: str) -> np.ndarray:
-    """Period ordinals of ``dates`` (NaT -> a very large number)."""
-    per = dates.dt.to_period(freq)
-    out = per.array.asi8.copy()
-    out[dates.isna().to_numpy()] = _NEVER
+    """Period ordinals of ``dates`` (NaT -> a very large number).
+
+    Months since 1970-01 (pandas' ordinal of a monthly period), floor-divided by 3 for quarters
+    and by 12 for years: the same numbers as ``dates.dt.to_period(freq)``, computed by a numpy
+    cast (several times faster on millions of rows).
+    """
+    values = dates.to_numpy()
+    missing = np.isnat(values)
+    months = values.astype("datetime64[M]").astype(np.int64)
+    out = months if freq == "M" else months // (3 if freq == "Q" else 12)
+    out[missing] = _NEVER
     return out
 
 

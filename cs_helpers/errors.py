@@ -222,7 +222,18 @@ def parse_dates(df: pd.DataFrame, column: str, id_col: str | None = None, *,
               (out.isna() & ~blank).to_numpy(), id_col)
     if not allow_missing:
         _fail(df, column, "dates must not be missing", out.isna().to_numpy(), id_col)
-    return out.astype("datetime64[ns]")
+    if out.dtype == "datetime64[ns]":
+        return out
+    # Another resolution (e.g. seconds, from Parquet or numpy): check the range nanoseconds can
+    # hold (years 1677-2262; "9999-12-31" is a common placeholder for "no end") and cast in numpy,
+    # several times faster than pandas' checked astype.
+    values = out.to_numpy()
+    lo = np.datetime64("1677-09-22", "D").astype(values.dtype)   # compared in the values' unit
+    hi = np.datetime64("2262-04-11", "D").astype(values.dtype)
+    _fail(df, column, "dates must lie between 1677-09-22 and 2262-04-11 (a placeholder such as "
+          "9999-12-31 for 'no date' should be left empty)",
+          ~np.isnat(values) & ((values < lo) | (values > hi)), id_col)
+    return pd.Series(values.astype("datetime64[ns]"), index=out.index, name=out.name)
 
 
 #: Values read as "churned" / "not churned" by :func:`parse_flags` unless the caller says otherwise.

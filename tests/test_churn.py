@@ -186,3 +186,23 @@ def test_cohort_retention_equals_a_direct_count(rows):
                 assert t.loc[c, k] == (members & ~(end < c + k)).sum()
     assert (share[0] == 1).all()
     assert (share.T.diff().iloc[1:].stack() <= 0).all()
+
+
+def test_period_numbers_match_pandas_periods_on_every_frequency():
+    from cs_helpers.churn import _NEVER, _ordinals
+
+    days = pd.Series(pd.date_range("1960-01-01", "2030-12-31", freq="13D"))
+    days[::17] = pd.NaT
+    for freq in ("M", "Q", "Y"):
+        expected = days.dt.to_period(freq).array.asi8.copy()
+        expected[days.isna().to_numpy()] = _NEVER
+        np.testing.assert_array_equal(_ordinals(days, freq), expected)
+
+
+def test_placeholder_end_date_far_in_the_future_is_a_data_error():
+    subs = pd.DataFrame({"customer_id": ["a", "b"],
+                         "start_date": np.array(["2024-01-01", "2024-02-01"], "datetime64[s]"),
+                         "end_date": np.array(["2024-03-01", "9999-12-31"], "datetime64[s]")})
+    with pytest.raises(cs.DataError, match=r"Column 'end_date': dates must lie between 1677-09-22 "
+                                        r"and 2262-04-11 .* 1 of 2 rows .*first ids: b"):
+        cs.churn_rate(subs, as_of="2024-06-30")
