@@ -18,6 +18,8 @@ KPIs, each from the subscriptions table (or, for revenue retention, the monthly 
 - ``revenue_12m``: ``revenue_retention(usage, window=12)`` on as many customer-month rows as
   there are customers.
 
+``CS_BENCH_DUCKDB_MEMORY=4GB`` caps DuckDB's memory (it then spills to disk).
+
 Floors: on pandas, the bare operations of the cs_helpers issue (lifelines' KM per plan on the
 raw durations; ``np.bincount`` of start and end months; for revenue, a bare pandas self-merge);
 on an engine, the same aggregation written as one bare ``GROUP BY`` in that engine (no checks,
@@ -135,6 +137,8 @@ def _load(path: str, n: int):
         import duckdb
 
         con = duckdb.connect()
+        if os.environ.get("CS_BENCH_DUCKDB_MEMORY"):      # e.g. 4GB: cap DuckDB, let it spill
+            con.execute(f"SET memory_limit = '{os.environ['CS_BENCH_DUCKDB_MEMORY']}'")
         if path == "duckdb-memory":
             con.execute(f"CREATE TABLE subs AS SELECT * FROM read_parquet('{subs_path(n)}')")
             con.execute(f"CREATE TABLE usage AS SELECT * FROM read_parquet('{usage_path(n)}')")
