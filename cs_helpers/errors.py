@@ -33,6 +33,7 @@ __all__ = [
     "parse_flags",
     "record_filtered",
     "offending_ids",
+    "check_fraction",
 ]
 
 #: How many offending ids a message shows.
@@ -299,3 +300,52 @@ def record_filtered(result: pd.DataFrame, reason: str, n_rows: int,
     shown = f" (e.g. {', '.join(note['example_ids'])})" if note["example_ids"] else ""
     warnings.warn(f"{n_rows:,} rows left out: {reason}{shown}.", DataWarning,
                   stacklevel=stacklevel)
+
+
+def check_fraction(value: Any, name: str, *, allow_zero: bool = True,
+                   allow_one: bool = True) -> Any:
+    """Return ``value`` (a number or an array) if every element is a fraction in [0, 1].
+
+    Rates and shares (churn, margin, discount, confidence) are fractions throughout the
+    package: 0.08 means 8%. A value above 1 that would be a sensible percentage gets a hint,
+    since passing ``8`` for 8% is the most common slip.
+
+    Parameters
+    ----------
+    value : float or array-like
+        The rate(s) to check.
+    name : str
+        The argument's name, used in the message.
+    allow_zero, allow_one : bool, default True
+        Whether 0 and 1 themselves are allowed.
+
+    Raises
+    ------
+    DataError
+        When a value is missing, not finite, or outside the allowed range.
+
+    Examples
+    --------
+    >>> check_fraction(0.08, "discount_rate")
+    0.08
+    >>> check_fraction(8, "discount_rate")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: discount_rate: must be a fraction from 0 to 1 (0.08 means 8%); got 8, which looks like a percent: pass 0.08.
+    """
+    arr = np.asarray(value, dtype=float)
+    low_ok = arr >= 0 if allow_zero else arr > 0
+    high_ok = arr <= 1 if allow_one else arr < 1
+    ok = np.isfinite(arr) & low_ok & high_ok
+    if bool(np.all(ok)):
+        return value
+    bad = arr[~ok] if arr.ndim else arr
+    first = float(np.ravel(bad)[0])
+    lo = "from 0" if allow_zero else "above 0"
+    hi = "to 1" if allow_one else "below 1"
+    shown = f"{first:g}" if np.isfinite(first) else repr(first)
+    hint = ""
+    if np.isfinite(first) and 1 < first <= 100:
+        hint = f", which looks like a percent: pass {first / 100:g}"
+    raise DataError(f"{name}: must be a fraction {lo} {hi} (0.08 means 8%); "
+                    f"got {shown}{hint}.")
