@@ -16,7 +16,9 @@ its nominal coverage where the plain normal ("Wald") interval fails: with 90% pr
 passives and 2% detractors the Wald 95% interval covers the true NPS in 65% of samples of 10
 answers and 84% of samples of 40, the adjusted one in 93% and 96% (exact multinomial
 enumeration; ``tests/test_nps.py`` checks it by simulation), and five promoters out of five get
-a real interval instead of [100, 100]. The adjustment is the one Rocks studied at 95%; it is
+a real interval instead of [100, 100]. Its limits: with 10 answers and 95% promoters it covers
+about 91%, and when most answers are passives it is conservative (over 99% at n = 10 with 80%
+passives). The adjustment is the one Rocks studied at 95%; it is
 kept as is at other levels. ``method="wald"`` gives the plain interval ``NPS ± z SE`` (the
 textbook formula, kept for comparison and teaching).
 
