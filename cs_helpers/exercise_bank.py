@@ -416,7 +416,7 @@ def _milestone_churn_01(reached: bool) -> float:
     ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
     fv = ob[(ob["milestone"] == "first_value")
             & ((ob["completed_date"] - ob["start_date"]).dt.days <= 90)]["account_id"]
-    landmark = 90 / 30.4375
+    landmark = 3.0                      # months: the third monthly anniversary, about day 90
     alive = life[life["duration"] > landmark]
     mask = alive["account_id"].isin(set(fv)).to_numpy() == reached
     part = alive[mask]
@@ -446,13 +446,13 @@ register(Exercise(
     explanation="A deal won is the customer's business result; the rest is activity."))
 
 register(Exercise(
-    "01.2", "Monthly churn after day 90 of accounts that had NOT reached 'first_value' by day 90 "
-    "(among accounts still customers at day 90)",
+    "01.2", "Monthly churn after month 3 of accounts that had NOT reached 'first_value' within "
+    "90 days (among accounts still customers at month 3)",
     expected=lambda: _milestone_churn_01(False), rtol=0.01,
     mistakes=(Mistake(lambda: _milestone_churn_01(True),
                       "that is the churn of the accounts that DID reach first value."),),
-    hints=("Keep accounts whose duration is above 90 / 30.4375 months; follow them from day 90.",),
-    explanation="Churn events after day 90 / account-months after day 90."))
+    hints=("Keep accounts whose duration is above 3 months; follow them from month 3.",),
+    explanation="Churn events after month 3 / account-months after month 3."))
 
 register(Exercise(
     "01.3", "Share of a new account's expected revenue over its first 60 months that arrives "
