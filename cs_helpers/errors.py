@@ -212,6 +212,8 @@ def check_non_negative(df: pd.DataFrame, column: str, id_col: str | None = None)
     num = pd.to_numeric(raw, errors="coerce")
     _fail(df, column, "values must be numbers (not missing, not text)", num.isna().to_numpy(),
           id_col)
+    _fail(df, column, "values must be finite numbers (not infinite)",
+          np.isinf(num.to_numpy(dtype=float)), id_col)
     _fail(df, column, "values must not be negative", (num < 0).to_numpy(), id_col)
     return num.astype(float)
 
@@ -430,16 +432,20 @@ def warn_duplicate_rows(df: pd.DataFrame, result: pd.DataFrame, what: str = "tab
         return 0
     labels = [str(v) for v in df.index[dup][:MAX_IDS]]
     result.attrs["duplicate_rows"] = {"rows": n, "example_rows": labels}
-    warnings.warn(
-        f"{n:,} rows of the {what} are exact copies of an earlier row (every column equal; "
-        f"first at row labels {', '.join(labels)}). With no id column each row counts as one "
-        "customer: if these are repeated export lines, remove them (df.drop_duplicates()) or "
-        "pass id_col=; if they are different customers who look alike, ignore this.",
-        DataWarning, stacklevel=stacklevel)
+    warnings.warn(duplicate_rows_message(n, what, labels), DataWarning, stacklevel=stacklevel)
     return n
 
 
-def record_filtered(result: pd.DataFrame, reason: str, n_rows: int,
+def duplicate_rows_message(n: int, what: str, labels: Sequence[str]) -> str:
+    """The warning for ``n`` rows that repeat an earlier row (every engine says the same)."""
+    where = f"; first at row labels {', '.join(labels)}" if labels else ""
+    return (f"{n:,} rows of the {what} are exact copies of an earlier row (every column "
+            f"equal{where}). With no id column each row counts as one customer: if these are "
+            "repeated export lines, remove them (df.drop_duplicates()) or pass id_col=; if "
+            "they are different customers who look alike, ignore this.")
+
+
+def record_filtered(result: pd.DataFrame | pd.Series, reason: str, n_rows: int,
                     ids: Sequence[str] = (), stacklevel: int = 3) -> None:
     """Warn that ``n_rows`` rows were left out, and note it in ``result.attrs``.
 
@@ -449,7 +455,9 @@ def record_filtered(result: pd.DataFrame, reason: str, n_rows: int,
     if n_rows <= 0:
         return
     note = {"reason": reason, "rows": int(n_rows), "example_ids": [str(i) for i in ids][:MAX_IDS]}
-    result.attrs.setdefault("cs_helpers_filtered", []).append(note)
+    # a new list each time: attrs are copied shallowly between tables, so appending in place
+    # would also change the input's notes
+    result.attrs["cs_helpers_filtered"] = [*result.attrs.get("cs_helpers_filtered", []), note]
     shown = f" (e.g. {', '.join(note['example_ids'])})" if note["example_ids"] else ""
     warnings.warn(f"{n_rows:,} rows left out: {reason}{shown}.", DataWarning,
                   stacklevel=stacklevel)

@@ -59,7 +59,7 @@ from . import errors
 from .errors import DataError
 
 __all__ = ["read_table", "FORMATS", "detect_encoding", "sniff_separator", "sniff_csv",
-           "format_of", "CsvLayout"]
+           "format_of", "CsvLayout", "utf8_copy", "text_columns"]
 
 #: The file formats :func:`read_table` reads.
 FORMATS = ("csv", "parquet", "xlsx")
@@ -614,3 +614,59 @@ def _read_xlsx(p: Path, sheet: str | int | None, ids: list[str], notes: list[str
         else:
             out[col] = s.where(s.notna(), np.nan)
     return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers for the engines (cs_helpers.engines.read)
+# --------------------------------------------------------------------------------------------
+
+_COPIES: list[str] = []
+
+
+def utf8_copy(path: Any, encoding: str) -> Path:
+    """A UTF-8 copy of a text file in another encoding, in a temporary folder removed when
+    Python exits (DuckDB and Spark read UTF-8 only). The file is streamed, never loaded whole.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sjis.csv"
+    >>> _ = p.write_bytes("顧客ID\\nA1\\n".encode("cp932"))
+    >>> utf8_copy(p, "cp932").read_text(encoding="utf-8")
+    '顧客ID\\nA1\\n'
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    if not _COPIES:
+        _COPIES.append(tempfile.mkdtemp(prefix="cs_helpers_utf8_"))
+        atexit.register(shutil.rmtree, _COPIES[0], True)
+    src = Path(str(path))
+    out = Path(_COPIES[0]) / f"{len(list(Path(_COPIES[0]).iterdir()))}_{src.name}"
+    try:
+        with open(src, encoding=encoding, newline="") as fin, \
+                open(out, "w", encoding="utf-8", newline="") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{src.name}: the file is not valid {encoding} (byte {exc.start:,} of "
+                        "a block cannot be read). Pass the right encoding=.") from exc
+    return out
+
+
+def text_columns(head: str, sep: str, id_cols: Sequence[str]) -> list[str]:
+    """Columns to read as text on an engine: ``id_cols`` and, from the first lines, every
+    column with a zero-padded number (``007``), as :func:`read_table` keeps them."""
+    rows = list(csv.reader(io.StringIO(head), delimiter=sep))
+    if not rows:
+        return list(id_cols)
+    header = [h.lstrip("\ufeff") for h in rows[0]]
+    padded = set(id_cols)
+    import re
+
+    zero = re.compile(_LEADING_ZERO + r"[0-9]*([.][0-9]*)?$")
+    for row in rows[1:-1] if len(rows) > 2 else rows[1:]:
+        for name, value in zip(header, row, strict=False):
+            if zero.match(value.strip()):
+                padded.add(name)
+    return [h for h in header if h in padded]
