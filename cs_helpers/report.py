@@ -326,7 +326,12 @@ _LOOKS_LIKE = {
     "end_col": ("end", "cancel", "churn date", "closed", "stop", "終了", "解約", "退会"),
     "tenure_col": ("tenure", "month", "length", "duration", "year", "期間", "継続", "月数"),
     "churned_col": ("churn", "exit", "left", "status", "cancel", "active", "解約", "退会"),
+    "revenue_month_col": ("month", "date", "period", "月", "日"),
+    "revenue_mrr_col": ("mrr", "revenue", "amount", "fee", "charge", "billing", "売上", "金額",
+                        "料金"),
+    "score_col": ("score", "nps", "answer", "rating", "recommend", "評価", "点"),
 }
+_LOOKS_LIKE["revenue_id_col"] = _LOOKS_LIKE["nps_cluster_col"] = _LOOKS_LIKE["id_col"]
 
 
 def _squash(name: Any) -> str:
