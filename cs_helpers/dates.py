@@ -188,9 +188,11 @@ class DatePlan:
     def invalid_rule(self) -> str:
         """The rule for values of an accepted form that still are not dates (2024-02-30)."""
         if self.fmt is not None:
-            return f"values must be dates written as date_format={self.fmt!r}"
+            return (f"values must be dates written as date_format={self.fmt!r} (or "
+                    "YYYY-MM-DD)")
         if self.excel:
-            return "values must be Excel serial day numbers (date_format='excel')"
+            return ("values must be Excel serial day numbers (date_format='excel') or "
+                    "YYYY-MM-DD dates")
         if self.order is not None and self.kind == "stated":
             word = "day/month/year" if self.order == "dmy" else "month/day/year"
             return (f"values must be dates (e.g. 2024-01-31), slashed dates written {word} "
@@ -226,16 +228,17 @@ def decide(counts: dict[str, int], *, date_format: str | None = None,
     """
     counts = {f: int(n) for f, n in counts.items() if n and f != "blank"}
     if date_format is not None:
+        iso = " and YYYY-MM-DD" if counts.get("iso") else ""
         if date_format == "excel":
-            bad = tuple(f for f in counts if f != "serial")
-            rule = ("values must be Excel serial day numbers (date_format='excel')"
-                    if bad else None)
+            bad = tuple(f for f in counts if f not in ("serial", "iso"))
+            rule = ("values must be Excel serial day numbers (date_format='excel') or "
+                    "YYYY-MM-DD dates" if bad else None)
             return DatePlan(excel=True, rule=rule, bad=bad, kind="stated" if not bad else "bad",
-                            label=f"Excel serial day numbers (days since {EXCEL_EPOCH})",
+                            label=f"Excel serial day numbers (days since {EXCEL_EPOCH}){iso}",
                             counts=counts)
         if date_format != "mixed":
-            return DatePlan(fmt=date_format, kind="stated", label=f"date_format={date_format!r}",
-                            counts=counts)
+            return DatePlan(fmt=date_format, kind="stated",
+                            label=f"date_format={date_format!r}{iso}", counts=counts)
     if counts.get("other"):
         return DatePlan(rule=NOT_A_DATE, bad=("other",), kind="bad", counts=counts)
     if counts.get("serial"):
@@ -371,6 +374,18 @@ def from_serial(text: pd.Series, forms: np.ndarray) -> np.ndarray:
     return out
 
 
+def to_days(text: pd.Series, forms: np.ndarray, plan: DatePlan) -> np.ndarray:
+    """``datetime64[D]`` of every value by ``plan`` (NaT for blanks and for values that are no
+    date). ISO dates are read as ISO whatever the plan."""
+    days = from_parts(*ymd_parts(text, forms, plan.order))
+    if plan.excel:
+        days = np.where(forms == "serial", from_serial(text, forms), days)
+    if plan.fmt is not None:
+        days = np.where(forms == "iso", days, from_format(text, plan.fmt))
+    days[forms == "blank"] = np.datetime64("NaT")
+    return days
+
+
 def from_format(text: pd.Series, fmt: str) -> np.ndarray:
     """``datetime64[D]`` of every value read with ``strptime(fmt)`` (NaT where it fails)."""
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -431,12 +446,7 @@ def parse_value(value: Any, name: str = "as_of", *, date_format: str | None = No
                         "(e.g. '2026-09-30').")
     if plan.rule is not None or forms[0] == "blank":
         raise DataError(f"{name}: {value!r} is not a date (e.g. '2026-09-30').")
-    if plan.fmt is not None:
-        day = from_format(text, plan.fmt)[0]
-    elif plan.excel:
-        day = from_serial(text, forms)[0]
-    else:
-        day = from_parts(*ymd_parts(text, forms, plan.order))[0]
+    day = to_days(text, forms, plan)[0]
     if np.isnat(day):
         raise DataError(f"{name}: {value!r} is not a date ({plan.invalid_rule}).")
     return pd.Timestamp(day)

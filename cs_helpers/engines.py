@@ -209,6 +209,19 @@ class _SQL:
         for i, col in enumerate(todo):
             counts = {str(k): int(v) for k, v in got.groupby(f"f{i}")["n"].sum().items()}
             plan = dates.decide(counts, date_format=date_format, dayfirst=dayfirst)
+            if plan.rule == dates.NOT_A_DATE and plan.bad == ("other",):
+                # as pandas: dates of a readable form that are no date (2023-02-30) join the
+                # same message
+                rest = {f: n for f, n in counts.items() if f != "other"}
+                trial = dates.decide(rest, date_format=date_format, dayfirst=dayfirst)
+                if trial.rule is None:
+                    self.plans[col] = trial
+                    bad_sql = (f"({forms[i]} = 'other' OR (NOT {self.blank(col)} AND "
+                               f"{self.date(col)} IS NULL))")
+                    del self.plans[col]
+                    n_bad = int(self.run(f"SELECT sum(CASE WHEN {bad_sql} THEN 1 ELSE 0 END) "
+                                         "AS n FROM {t}").iloc[0]["n"])
+                    self._raise(col, plan.rule, n_bad, n_rows, bad_sql, id_col)
             if plan.rule is not None:
                 x = self.date_text(col)
                 parts = [f"SELECT * FROM (SELECT '{f}' AS f, {x} AS v FROM {{t}} WHERE "
@@ -232,25 +245,36 @@ class _SQL:
         if col not in self.plans:
             self.plan_dates([col], None, "input")
         plan, x = self.plans[col], self.date_text(col)
-        if plan.fmt is not None:
-            if self.engine == "duckdb":
-                return f"CAST(try_strptime({x}, {self.literal(plan.fmt)}) AS DATE)"
-            java = dates.to_java_format(plan.fmt)
-            return f"CAST(try_to_timestamp({x}, {self.literal(java)}) AS DATE)"
-        if plan.excel:
-            days = f"CAST(floor(TRY_CAST({x} AS DOUBLE)) AS INTEGER)"
-            epoch = f"DATE '{dates.EXCEL_EPOCH}'"
-            shifted = (f"CAST({epoch} + {days} AS DATE)" if self.engine == "duckdb"
-                       else f"date_add({epoch}, {days})")
-            return f"(CASE WHEN {self.matches(x, dates.PATTERNS['serial'])} THEN {shifted} END)"
 
         def iso(pattern: str, y: int, m: int, d: int) -> str:
             g = [f"regexp_extract({x}, '{pattern}', {k})" for k in (y, m, d)]
             return (f"concat({g[0]}, '-', lpad({g[1]}, 2, '0'), '-', lpad({g[2]}, 2, '0'))")
 
         P, parts = dates.PATTERNS, dates.PARTS
+        # ISO dates are read as ISO whatever the plan (dates.to_days)
+        iso_branch = (f"WHEN {self.matches(x, P['iso'])} THEN "
+                      f"TRY_CAST({iso(parts['iso'], 1, 2, 3)} AS DATE)")
+        if plan.fmt is not None:
+            if self.engine == "duckdb":
+                other = f"CAST(try_strptime({x}, {self.literal(plan.fmt)}) AS DATE)"
+            else:
+                java = dates.to_java_format(plan.fmt)
+                other = f"CAST(try_to_timestamp({x}, {self.literal(java)}) AS DATE)"
+            return f"(CASE {iso_branch} ELSE {other} END)"
+        if plan.excel:
+            days = f"CAST(floor(TRY_CAST({x} AS DOUBLE)) AS INTEGER)"
+            epoch = f"DATE '{dates.EXCEL_EPOCH}'"
+            shifted = (f"CAST({epoch} + {days} AS DATE)" if self.engine == "duckdb"
+                       else f"date_add({epoch}, {days})")
+            return (f"(CASE {iso_branch} WHEN {self.matches(x, P['serial'])} THEN {shifted} "
+                    "END)")
+        # only the forms the column holds (the plan counted them): a short expression, which
+        # Spark compiles much faster than one with every form
+        present = set(plan.counts) or set(dates.FORMS)
         branches = [f"WHEN {self.matches(x, P[f])} THEN {iso(parts[f], 1, 2, 3)}"
-                    for f in ("iso", "ymd", "compact", "kanji")]
+                    for f in ("iso", "ymd", "compact", "kanji") if f in present]
+        if not branches and not present & {"dmy", "mdy", "amb", "same"}:
+            return "CAST(NULL AS DATE)"
         if plan.order is not None:
             y, mo, d = (3, 2, 1) if plan.order == "dmy" else (3, 1, 2)
             branches.append(f"WHEN {self.matches(x, P['slash'])} THEN "
@@ -335,14 +359,24 @@ class _SQL:
         """Run ``sql`` (which names the table ``{t}``) and return the (small) result."""
         name = f"cs_helpers_{uuid.uuid4().hex[:12]}_{next(_ids)}"
         query = sql.replace("{t}", name)
-        if self.engine == "duckdb":
-            return self.table.query(name, query).df()
-        spark = self.table.sparkSession
-        self.table.createOrReplaceTempView(name)
         try:
-            return spark.sql(query).toPandas()
-        finally:
-            spark.catalog.dropTempView(name)
+            if self.engine == "duckdb":
+                return self.table.query(name, query).df()
+            spark = self.table.sparkSession
+            self.table.createOrReplaceTempView(name)
+            try:
+                return spark.sql(query).toPandas()
+            finally:
+                spark.catalog.dropTempView(name)
+        except Exception as exc:        # a file the engine cannot read becomes a DataError
+            text = str(exc)
+            if any(k in text for k in ("CSV Error", "Error when sniffing", "MALFORMED",
+                                       "Malformed", "FAILFAST")):
+                first = " ".join(text.strip().splitlines()[:2])[:300]
+                raise DataError(f"The {self.engine} engine could not read the file: {first} "
+                                "Check the separator (sep=), the encoding (encoding=) and that "
+                                "text containing the separator is in double quotes.") from exc
+            raise
 
     def select(self, exprs: Sequence[str], where: str | None = None) -> Any:
         """A lazy projection of the table (same engine): ``SELECT exprs FROM t WHERE where``."""
@@ -429,16 +463,23 @@ _RANGE_RULE = ("dates must lie between 1677-09-22 and 2262-04-11 (a placeholder 
                "9999-12-31 for 'no date' should be left empty)")
 
 
-def _date_rules(t: _SQL, column: str, allow_missing: bool) -> list[tuple[str, str, str]]:
-    """The rules :func:`cs_helpers.errors.parse_dates` checks, as SQL (after plan_dates)."""
+def _date_rules(t: _SQL, column: str, allow_missing: bool,
+                day: str | None = None) -> list[tuple[str, str, str]]:
+    """The rules :func:`cs_helpers.errors.parse_dates` checks, as SQL (after plan_dates).
+
+    ``day`` is SQL for the column read as a DATE (default :meth:`_SQL.date`)."""
     plan = t.plans.get(column) or dates.DatePlan()
-    day = t.date(column)
+    day = day or t.date(column)
     rules = [(column, plan.invalid_rule, f"(NOT {t.blank(column)} AND {day} IS NULL)")]
     if not allow_missing:
         rules.append((column, "dates must not be missing", t.blank(column)))
     rules.append((column, _RANGE_RULE,
                   f"({day} < DATE '1677-09-22' OR {day} > DATE '2262-04-11')"))
     return rules
+
+
+#: Helper columns holding the dates read once (dropped from what a user sees).
+_HELPERS = ("__cs_start", "__cs_end")
 
 
 def _resolve_as_of(as_of: Any, latest: Any, date_format: str | None = None,
@@ -465,28 +506,40 @@ def _warn_duplicate_rows(t: _SQL, what: str) -> None:
 def _clean_subscriptions(t: _SQL, id_col: str | None, start_col: str, end_col: str,
                          as_of: Any, what: str = "subscriptions",
                          date_format: str | None = None, dayfirst: bool | None = None
-                         ) -> tuple[pd.Timestamp, str, str, str]:
-    """Check a subscriptions table in the engine; return as_of and SQL for start, censored end,
-    and the filter that keeps customers who started by as_of."""
+                         ) -> tuple[pd.Timestamp, _SQL, str, str, str]:
+    """Check a subscriptions table in the engine.
+
+    Returns as_of, the table to read from (with the dates read once, in helper columns, when
+    they are not DATE columns already), SQL for the start, the censored end and the filter
+    that keeps customers who started by as_of."""
     t.check_columns([id_col, start_col, end_col], what)
     if as_of is not None:
         _resolve_as_of(as_of, None, date_format, dayfirst)      # a bad as_of fails first
     t.plan_dates([start_col, end_col], id_col, what, date_format, dayfirst)
-    start, end = t.date(start_col), t.date(end_col)
-    rules = _date_rules(t, start_col, False) + _date_rules(t, end_col, True)
+    if t.kinds[start_col] == "date" and t.kinds[end_col] == "date":
+        d, start, end = t, t.q(start_col), t.q(end_col)
+    else:
+        # each date read once into a helper column: the rules and the month arithmetic refer
+        # to it many times, and a date read from text is a long expression
+        d = _SQL(t.select([t.q(c) for c in t.columns if c not in _HELPERS]
+                          + [f"{t.date(start_col)} AS {_HELPERS[0]}",
+                             f"{t.date(end_col)} AS {_HELPERS[1]}"]), t.engine)
+        d.plans = dict(t.plans)
+        start, end = _HELPERS
+    rules = _date_rules(d, start_col, False, start) + _date_rules(d, end_col, True, end)
     order = [(end_col, "an end date must not be before its start date", f"({end} < {start})")]
     extra = {"latest": f"greatest(max({start}), coalesce(max({end}), max({start})))",
              "earliest": f"min({start})"}
     if as_of is not None:
         # customers who start after as_of, counted in the same pass (with no as_of the latest
         # date is used, and nobody starts after it)
-        day = t.literal_date(_resolve_as_of(as_of, None, date_format, dayfirst)[0])
+        day = d.literal_date(_resolve_as_of(as_of, None, date_format, dayfirst)[0])
         extra["n_late"] = f"sum(CASE WHEN {start} > {day} THEN 1 ELSE 0 END)"
-    row = t.check_rules(rules, id_col, what, extra=extra, unique=id_col, after_unique=order)
+    row = d.check_rules(rules, id_col, what, extra=extra, unique=id_col, after_unique=order)
     if id_col is None:
         _warn_duplicate_rows(t, f"{what} table")
     as_of_ts, _ = _resolve_as_of(as_of, row["latest"], date_format, dayfirst)
-    day = t.literal_date(as_of_ts)
+    day = d.literal_date(as_of_ts)
     n_late = int(row["n_late"] or 0) if as_of is not None else 0
     if n_late == int(row["n_rows"]):
         raise DataError(
@@ -496,13 +549,13 @@ def _clean_subscriptions(t: _SQL, id_col: str | None, start_col: str, end_col: s
     if n_late:
         ids: list[str] = []
         if id_col is not None:
-            ids = [str(v) for v in t.run(f"SELECT {t.q(id_col)} AS id FROM {{t}} WHERE "
+            ids = [str(v) for v in d.run(f"SELECT {d.q(id_col)} AS id FROM {{t}} WHERE "
                                          f"{start} > {day} LIMIT {errors.MAX_IDS}")["id"]]
         errors.record_filtered(
             pd.DataFrame(), f"customers who start after as_of={as_of_ts.date()} (not yet "
             "customers then)", n_late, ids, stacklevel=5)
     censored_end = f"CASE WHEN {end} <= {day} THEN {end} END"
-    return as_of_ts, start, censored_end, f"{start} <= {day}"
+    return as_of_ts, d, start, censored_end, f"{start} <= {day}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,30 +580,36 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
 
     month = _check_month(month)
     t = _wrap(subs)
-    as_of_ts, start, end, keep = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
-                                                      date_format=date_format,
-                                                      dayfirst=dayfirst)
-    stop = f"coalesce({end}, {t.literal_date(as_of_ts)})"
-    others = [t.q(c) for c in t.columns if c not in ("duration", "churned", "entry")]
-    exprs = others + [f"{t.months_between(start, stop, month)} AS duration",
+    as_of_ts, d, start, end, keep = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
+                                                         date_format=date_format,
+                                                         dayfirst=dayfirst)
+    if d is not t:
+        # the censored end once more in its own column, for the same reason
+        d = _SQL(d.select([d.q(c) for c in d.columns if c != _HELPERS[1]]
+                          + [f"{end} AS {_HELPERS[1]}"], where=keep), d.engine)
+        end, keep = _HELPERS[1], None
+    stop = f"coalesce({end}, {d.literal_date(as_of_ts)})"
+    others = [t.q(c) for c in t.columns if c not in ("duration", "churned", "entry") + _HELPERS]
+    exprs = others + [f"{d.months_between(start, stop, month)} AS duration",
                       f"({end} IS NOT NULL) AS churned"]
     if observed_from is not None:
         window_ts = _observed_from(observed_from, as_of_ts)
-        window = t.literal_date(window_ts)
+        window = d.literal_date(window_ts)
         gone = f"({end} IS NOT NULL AND {end} <= {window})"
-        n_gone = int(t.run(f"SELECT count(*) AS n FROM {{t}} WHERE {keep} AND {gone}")
+        kept = f"({keep}) AND " if keep else ""
+        n_gone = int(d.run(f"SELECT count(*) AS n FROM {{t}} WHERE {kept}{gone}")
                      .iloc[0]["n"])
         if n_gone:
             ids: list[str] = []
             if id_col is not None:
-                ids = [str(v) for v in t.run(f"SELECT {t.q(id_col)} AS id FROM {{t}} WHERE "
-                                             f"{keep} AND {gone} LIMIT {errors.MAX_IDS}")["id"]]
+                ids = [str(v) for v in d.run(f"SELECT {d.q(id_col)} AS id FROM {{t}} WHERE "
+                                             f"{kept}{gone} LIMIT {errors.MAX_IDS}")["id"]]
             errors.record_filtered(pd.DataFrame(), _ENDED_BEFORE.format(window=window_ts.date()),
                                    n_gone, ids, stacklevel=4)
         first = f"(CASE WHEN {start} > {window} THEN {start} ELSE {window} END)"
-        exprs.append(f"{t.months_between(start, first, month)} AS entry")
-        keep = f"({keep}) AND NOT {gone}"
-    return t.select(exprs, where=keep)
+        exprs.append(f"{d.months_between(start, first, month)} AS entry")
+        keep = f"{kept}NOT {gone}"
+    return d.select(exprs, where=keep)
 
 
 _ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (the table "
@@ -567,14 +626,14 @@ def subscription_periods(subs: Any, freq: str, as_of: Any, id_col: str | None,
     False (still active at ``as_of``).
     """
     t = _wrap(subs)
-    as_of_ts, start, end, keep = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
-                                                      date_format=date_format,
-                                                      dayfirst=dayfirst)
-    s, e = t.period(start, freq), t.period(end, freq)
+    as_of_ts, d, start, end, keep = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
+                                                         date_format=date_format,
+                                                         dayfirst=dayfirst)
+    s, e = d.period(start, freq), d.period(end, freq)
     sql = (f"SELECT s AS start, coalesce(e, s) AS end_, e IS NOT NULL AS ended, "
            f"count(*) AS customers FROM (SELECT {s} AS s, {e} AS e FROM {{t}} WHERE {keep}) x "
            "GROUP BY s, e")
-    got = t.run(sql).rename(columns={"end_": "end"})
+    got = d.run(sql).rename(columns={"end_": "end"})
     got = got.astype({"start": np.int64, "end": np.int64, "ended": bool,
                       "customers": np.int64})
     return got.sort_values(["start", "end", "ended"], ignore_index=True), as_of_ts
@@ -814,7 +873,8 @@ _DUCKDB_CSV_TYPES = ["BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR", "DATE", "TIMESTAM
 
 def read(path: Any, engine: str = "pandas", *, spark: Any = None, encoding: str | None = None,
          sep: str | None = None, sheet: str | int | None = None,
-         id_cols: Sequence[str] | str | None = None, format: str | None = None) -> Any:
+         id_cols: Sequence[str] | str | None = None, format: str | None = None,
+         decimal: str = ".") -> Any:
     """Open a CSV, Parquet or Excel file (or a glob of CSV or Parquet files) on ``engine``.
 
     ``"pandas"`` loads it into memory with :func:`cs_helpers.read_table` (same parameters);
@@ -858,7 +918,7 @@ def read(path: Any, engine: str = "pandas", *, spark: Any = None, encoding: str 
             raise DataError(f"data_path: {text} is not a local file; engine='pandas' reads one "
                             "local file (use engine='duckdb' or 'spark' for globs and URLs).")
         frame = reading.read_table(text, encoding=encoding, sep=sep, sheet=sheet, id_cols=ids,
-                                   format=format)
+                                   format=format, decimal=decimal)
         if engine == "pandas":
             return frame
         notes = frame.attrs.get("read_notes", []) + [
@@ -925,21 +985,35 @@ def read(path: Any, engine: str = "pandas", *, spark: Any = None, encoding: str 
         notes.append(f"separator: {chosen_sep!r} ({'given' if sep else 'assumed'}: a remote "
                      "file is not sniffed)")
     as_text = reading.text_columns(heads, chosen_sep, ids) if heads else list(ids)
+    blank_lines = 0
     if heads:
-        header = next(iter(__import__("csv").reader([heads.splitlines()[0]],
-                                                   delimiter=chosen_sep)), [])
-        reading._check_ids(header, ids, Path(files[0]).name)
+        blank_lines = reading.check_head(heads, chosen_sep, ids, Path(files[0]).name,
+                                         complete=len(files) == 1 and
+                                         Path(files[0]).stat().st_size < reading.HEAD_BYTES)
+    if decimal != "." and engine == "spark":
+        raise DataError(f"decimal: Spark reads numbers with '.' only; got decimal={decimal!r}. "
+                        "Read the file with engine='pandas' or 'duckdb', or convert it first.")
     if engine == "duckdb":
         import duckdb
 
-        rel = duckdb.read_csv(files if len(files) > 1 else files[0], header=True,
-                              sep=chosen_sep, date_format="%Y-%m-%d",
-                              auto_type_candidates=_DUCKDB_CSV_TYPES,
-                              dtype={c: "VARCHAR" for c in as_text} or None)
+        try:
+            rel = duckdb.read_csv(files if len(files) > 1 else files[0], header=True,
+                                  sep=chosen_sep, date_format="%Y-%m-%d",
+                                  auto_type_candidates=_DUCKDB_CSV_TYPES,
+                                  dtype={c: "VARCHAR" for c in as_text} or None,
+                                  **({"decimal": decimal} if decimal != "." else {}))
+        except duckdb.Error as exc:
+            first = " ".join(str(exc).strip().splitlines()[:2])[:300]
+            raise DataError(f"{Path(files[0]).name}: DuckDB could not read it as CSV with "
+                            f"sep={chosen_sep!r} ({first}). Pass sep= and encoding= if they "
+                            "differ, and check that text containing the separator is in "
+                            "double quotes.") from exc
+        if blank_lines:
+            rel = _drop_blank_rows(_SQL(rel, "duckdb"))
         return _remember(rel, notes)
     session = _spark_session(spark)
     opts = dict(header=True, sep=chosen_sep, encoding="UTF-8", dateFormat="yyyy-MM-dd",
-                timestampFormat="yyyy-MM-dd HH:mm:ss")
+                timestampFormat="yyyy-MM-dd HH:mm:ss", mode="FAILFAST")
     df = session.read.csv(files, inferSchema=True, **opts)
     if as_text:
         from pyspark.sql.types import StringType, StructField, StructType
@@ -947,7 +1021,18 @@ def read(path: Any, engine: str = "pandas", *, spark: Any = None, encoding: str 
         schema = StructType([StructField(f.name, StringType() if f.name in as_text
                                          else f.dataType, True) for f in df.schema.fields])
         df = session.read.csv(files, schema=schema, **opts)
+    if blank_lines:
+        df = _drop_blank_rows(_SQL(df, "spark"))
     return _remember(df, notes)
+
+
+def _drop_blank_rows(t: _SQL) -> Any:
+    """Leave out rows whose every cell is empty, with the same DataWarning as read_table."""
+    empty = " AND ".join(t.blank(c) for c in t.columns)
+    n = int(t.run(f"SELECT count(*) AS n FROM {{t}} WHERE {empty}").iloc[0]["n"])
+    if n:
+        errors.record_filtered(pd.DataFrame(), "rows with every cell empty", n, stacklevel=4)
+    return t.select([t.q(c) for c in t.columns], where=f"NOT ({empty})")
 
 
 def _spark_session(spark: Any) -> Any:

@@ -305,6 +305,16 @@ def parse_dates(df: pd.DataFrame, column: str, id_col: str | None = None, *,
         counted = np.bincount(codes[codes >= 0], minlength=len(uniques))
         counts = {f: int(counted[forms == f].sum()) for f in dates.FORMS}
         plan = dates.decide(counts, date_format=date_format, dayfirst=dayfirst)
+        bad_rows = np.isin(row_forms, plan.bad)
+        if plan.rule == dates.NOT_A_DATE and plan.bad == ("other",):
+            # values of a readable form that still are no date (2023-02-30) break the same
+            # rule: report them in the same message
+            rest = {f: n for f, n in counts.items() if f != "other"}
+            trial = dates.decide(rest, date_format=date_format, dayfirst=dayfirst)
+            if trial.rule is None:
+                invalid = np.isnat(dates.to_days(text, forms, trial)) & \
+                    ~np.isin(forms, ["blank", "other"])
+                bad_rows |= (codes >= 0) & invalid[np.clip(codes, 0, None)]
         if plan.rule is not None:
             examples = {}
             for f in plan.counts:
@@ -313,14 +323,8 @@ def parse_dates(df: pd.DataFrame, column: str, id_col: str | None = None, *,
                     # the first row of that form, in table order
                     rows = np.flatnonzero(np.isin(codes, first))
                     examples[f] = str(text[codes[rows[0]]])
-            _fail(df, column, dates.message(plan, examples),
-                  np.isin(row_forms, plan.bad), id_col)
-        if plan.fmt is not None:
-            day_u = dates.from_format(text, plan.fmt)
-        elif plan.excel:
-            day_u = dates.from_serial(text, forms)
-        else:
-            day_u = dates.from_parts(*dates.ymd_parts(text, forms, plan.order))
+            _fail(df, column, dates.message(plan, examples), bad_rows, id_col)
+        day_u = dates.to_days(text, forms, plan)
         invalid_u = np.isnat(day_u) & (forms != "blank")
         _fail(df, column, plan.invalid_rule,
               (codes >= 0) & invalid_u[np.clip(codes, 0, None)] if len(invalid_u) else

@@ -59,7 +59,7 @@ from . import errors
 from .errors import DataError
 
 __all__ = ["read_table", "FORMATS", "detect_encoding", "sniff_separator", "sniff_csv",
-           "format_of", "CsvLayout", "utf8_copy", "text_columns"]
+           "format_of", "CsvLayout", "utf8_copy", "text_columns", "check_head"]
 
 #: The file formats :func:`read_table` reads.
 FORMATS = ("csv", "parquet", "xlsx")
@@ -168,15 +168,37 @@ def detect_encoding(data: bytes, *, complete: bool = True) -> str:
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    for enc in ("utf-8", "cp932"):
-        if _decodes(data, enc, complete):
-            return enc
+    if _decodes(data, "utf-8", complete):
+        return "utf-8"
+    if _decodes(data, "cp932", complete):
+        text = codecs.getincrementaldecoder("cp932")().decode(data, final=complete)
+        odd = _latin_in_cp932(text)
+        if odd:
+            raise DataError(
+                f"The file decodes as Shift-JIS (cp932), but words such as {odd!r} look like "
+                "accented Latin letters read wrongly (a Western file: é, ü, ç...). Pass "
+                "encoding='cp932' if it is Japanese, or encoding='cp1252' (Excel on Windows "
+                "in Western Europe and the Americas) or 'latin-1'.")
+        return "cp932"
     pos, byte = _first_bad(data)
     raise DataError(
         f"The file is neither UTF-8 nor Shift-JIS (cp932): byte 0x{byte:02x} at position "
         f"{pos:,} cannot be read. Pass its encoding, e.g. encoding='cp1252' (Excel on "
         "Windows in Western Europe and the Americas) or encoding='latin-1', or save it from "
         "Excel as 'CSV UTF-8'.")
+
+
+def _latin_in_cp932(text: str) -> str | None:
+    """A word where one non-ASCII character sits between ASCII letters ("b畊ico"): what a
+    Latin-1 or cp1252 accented letter plus the next letter become when read as cp932. Real
+    Japanese text rarely has a lone kanji inside a Latin word; None when there is none."""
+    import re
+
+    found = re.findall(r"[A-Za-z]+[^\x00-\x7f][A-Za-z]+", text)
+    alone = re.findall(r"[^\x00-\x7f]", text)
+    if found and len(found) * 2 >= len(alone) * 0.3:
+        return found[0]
+    return None
 
 
 def _decodes(data: bytes, encoding: str, complete: bool) -> bool:
@@ -670,3 +692,42 @@ def text_columns(head: str, sep: str, id_cols: Sequence[str]) -> list[str]:
             if zero.match(value.strip()):
                 padded.add(name)
     return [h for h in header if h in padded]
+
+
+def check_head(head: str, sep: str, id_cols: Sequence[str], name: str, *,
+               complete: bool) -> int:
+    """The checks :func:`read_table` makes, on the first lines an engine will read.
+
+    Raises the same DataErrors for repeated column names, an ``id_cols`` name not in the
+    header, lines with more fields than the header and (when ``head`` is the whole file) a
+    file with a header only. Returns the number of fully empty lines seen (``,,,``), which the
+    engine then leaves out with a note.
+    """
+    lines = head.splitlines()
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]                   # the last line may be cut
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sep))
+    if not rows:
+        raise DataError(f"{name} holds no text: there is nothing to read.")
+    header = [h.lstrip("\ufeff") for h in rows[0]]
+    counts: dict[str, int] = {}
+    for h in header:
+        counts[h] = counts.get(h, 0) + 1
+    repeated = [h for h, n in counts.items() if n > 1 and h.strip()]
+    if repeated:
+        raise DataError(f"{name}: column names must be unique; {repeated[0]!r} appears "
+                        f"{counts[repeated[0]]} times. Rename the columns in the export.")
+    _check_ids(header, id_cols, name)
+    body = [r for r in rows[1:] if r]
+    for i, r in enumerate(rows[1:], start=2):
+        if r and len(r) > len(header):
+            raise DataError(
+                f"{name}: the rows do not line up with the header (Expected {len(header)} "
+                f"fields in line {i}, saw {len(r)}). The separator is {_sep_name(sep)}: pass "
+                "sep= if it is another one, and check that text containing the separator is "
+                "in double quotes.")
+    if complete and not body:
+        have = ", ".join(repr(c) for c in header[:15])
+        raise DataError(f"{name} has column names ({have}) but no rows: there is nothing "
+                        "to measure. Check the export (or pass allow_empty=True).")
+    return sum(1 for r in body if all(not v.strip() for v in r))
