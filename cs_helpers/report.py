@@ -477,6 +477,13 @@ def check_parameters(params: Mapping[str, Any], columns: Sequence[Any], *,
                 out[name] == NOT_GIVEN:
             out[name] = None
     problems += _other_problems(out, form, tenure or dates, TENURE_UNITS)
+    if problems and len(main[1]) == 1:
+        only = str(main[1][0])
+        sep = next((c for c in (";", "\t", "|", ",") if c in only), None)
+        if sep is not None:
+            shown = "tab" if sep == "\t" else repr(sep)
+            problems.insert(0, f"the table has one column whose name contains {shown}: it was "
+                               f"read with the wrong separator; pass -p sep {shown}.")
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         what = ("tenure form: a tenure and a churn flag" if tenure else

@@ -128,6 +128,16 @@ def parse(html: str) -> Elements:
     return page
 
 
+def assert_no_code(html: str) -> None:
+    """The HTML report shows no code (no input area, no highlighted source) and no script."""
+    page = parse(html)
+    classes = [(a.get("class") or "").split() for _, a in page.elements]
+    assert not [c for c in classes if "highlight" in c or "jp-Editor" in c]
+    assert all("jp-mod-noInput" in c for c in classes if "jp-CodeCell" in c)
+    assert "report.check_parameters(" not in html
+    assert not [t for t, _ in page.elements if t == "script"]
+
+
 def subscriptions(n: int = 400, seed: int = 3) -> pd.DataFrame:
     """A dates-form table with spaces in its column names (start, end, plan, MRR)."""
     rng = np.random.default_rng(seed)

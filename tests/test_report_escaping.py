@@ -36,7 +36,7 @@ def test_values_from_the_table_reach_the_report_as_text_only(tmp_path):
     nb = run(tmp_path, data_path=str(path), id_col="Customer ID", start_col="Signed on",
              end_col="Cancelled on", as_of="2025-12-31", segment_col=SEGMENT,
              mrr_col="Monthly fee")
-    assert figures(nb) == 6                     # labels with $ and _ do not break the figures
+    assert figures(nb) == 7                     # labels with $ and _ do not break the figures
     limits = " ".join(summary(nb)[1])
     assert "Small segments" in limits and "Left out" in limits
     html = html_report(tmp_path, nb)
