@@ -80,7 +80,7 @@ report: $(STAMP)  ## KPI report on your table: make report DATA="my data.csv" AR
 	@if [ -z "$(DATA)" ]; then echo "Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"] [SHOW_CODE=1]" >&2; exit 2; fi
 	@mkdir -p "$(REPORT_DIR)"
 	@rm -f "$(REPORT_DIR)/report.html"
-	$(BIN)/papermill notebooks/A2_your_own_data.ipynb "$(REPORT_DIR)/report.ipynb" --cwd "$(CURDIR)" \
+	$(BIN)/python -m cs_helpers.report run notebooks/A2_your_own_data.ipynb "$(REPORT_DIR)/report.ipynb" --cwd "$(CURDIR)" \
 		-p data_path "$(DATA)" $(if $(filter 1 true True yes,$(SHOW_CODE)),-p show_code True) $(ARGS)
 	$(BIN)/python -m cs_helpers.report html "$(REPORT_DIR)/report.ipynb"
 

@@ -19,7 +19,8 @@ particular to a report that someone else will read:
   :func:`mrr_churn_from_dates` (MRR churn and 12-month revenue retention from a table of start
   and end dates with one MRR per customer);
 - **the HTML export** without code: :func:`to_html` (also ``python -m cs_helpers.report html
-  reports/report.ipynb``), with no script at all in the page.
+  reports/report.ipynb``), with no script at all in the page; ``python -m cs_helpers.report
+  run ...`` runs papermill and ends a failed run with the error message only.
 
 Examples
 --------
@@ -1110,19 +1111,43 @@ def to_html(notebook: Any, out: Any = None, *, show_code: bool | None = None) ->
     return target
 
 
+def run_papermill(args: Sequence[str]) -> int:
+    """Run papermill's command line with ``args``; a failing cell prints only its error.
+
+    ``make report`` uses it: a table that breaks a rule ends with the ``DataError`` message
+    (not papermill's traceback) and exit status 1; the executed notebook is still written.
+    """
+    import sys
+
+    from papermill.cli import papermill as papermill_cli
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill_cli.main(args=list(args), prog_name="papermill", standalone_mode=False)
+    except PapermillExecutionError as exc:
+        print(f"\n{exc.ename}: {exc.evalue}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _main(argv: Iterable[str] | None = None) -> int:
     import argparse
+    import sys
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["run"]:                 # papermill's own options follow
+        return run_papermill(args[1:])
     parser = argparse.ArgumentParser(prog="python -m cs_helpers.report",
-                                     description="Report helpers for notebook A2.")
+                                     description="Report helpers for notebook A2: 'run' "
+                                     "(papermill's arguments) and 'html'.")
     sub = parser.add_subparsers(dest="command", required=True)
     html = sub.add_parser("html", help="write an executed report notebook as HTML")
     html.add_argument("notebook")
     html.add_argument("--out", default=None)
     html.add_argument("--show-code", action="store_true", default=None,
                       help="keep the code (default: the notebook's show_code parameter)")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    target = to_html(args.notebook, args.out, show_code=args.show_code)
+    parsed = parser.parse_args(args)
+    target = to_html(parsed.notebook, parsed.out, show_code=parsed.show_code)
     print(f"Report: {target}")
     return 0
 
