@@ -169,6 +169,31 @@ class _SQL:
             return f"date_diff('day', {start}, {end})"
         return f"datediff({end}, {start})"
 
+    def add_months(self, date_sql: str, k_sql: str) -> str:
+        """SQL for ``date + k`` months, the day clipped to the month's end (a billing date).
+
+        DuckDB's date arithmetic and Spark's ``add_months`` (3.0 and later) both clip, and
+        neither moves a month-end date to later month ends, as :func:`cs_helpers.lifetimes.
+        calendar_months` does.
+        """
+        if self.engine == "duckdb":
+            return f"CAST({date_sql} + to_months(CAST({k_sql} AS INTEGER)) AS DATE)"
+        return f"add_months({date_sql}, CAST({k_sql} AS INT))"
+
+    def months_between(self, start: str, stop: str, month: str) -> str:
+        """SQL for the months from ``start`` to ``stop`` (DATE expressions), as a DOUBLE:
+        calendar months (:func:`cs_helpers.lifetimes.calendar_months`) or days / 30.4375."""
+        from .lifetimes import DAYS_PER_MONTH
+
+        if month == "average":
+            return (f"CAST({self.days_between(start, stop)} AS DOUBLE) / "
+                    f"CAST({DAYS_PER_MONTH} AS DOUBLE)")
+        k0 = (f"((year({stop}) - year({start})) * 12 + month({stop}) - month({start}))")
+        k = f"(CASE WHEN {self.add_months(start, k0)} > {stop} THEN {k0} - 1 ELSE {k0} END)"
+        last, following = self.add_months(start, k), self.add_months(start, f"{k} + 1")
+        return (f"(CAST({k} AS DOUBLE) + CAST({self.days_between(last, stop)} AS DOUBLE) / "
+                f"CAST({self.days_between(last, following)} AS DOUBLE))")
+
     def number(self, col: str) -> str:
         """SQL for ``col`` as a DOUBLE (NULL where it is not a number)."""
         c = self.q(col)
@@ -356,24 +381,24 @@ def _clean_subscriptions(t: _SQL, id_col: str | None, start_col: str, end_col: s
 
 def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                  start_col: str = "start_date", end_col: str = "end_date",
-                 as_of: Any = None) -> Any:
+                 as_of: Any = None, month: str = "calendar") -> Any:
     """:func:`cs_helpers.to_lifetimes` for a DuckDB relation or a Spark DataFrame.
 
     Checks the table in the engine (same rules as for pandas), then returns a *lazy* table of
-    the same engine with the input's columns plus ``duration`` (DOUBLE, months of 30.4375
-    days) and ``churned`` (BOOLEAN), ready for :func:`cs_helpers.survival_curves`. Customers
-    who start after ``as_of`` are left out with a :class:`cs_helpers.DataWarning`.
+    the same engine with the input's columns plus ``duration`` (DOUBLE, calendar months by
+    default, or days / 30.4375 with ``month="average"``: the same numbers as the pandas path)
+    and ``churned`` (BOOLEAN), ready for :func:`cs_helpers.survival_curves`. Customers who
+    start after ``as_of`` are left out with a :class:`cs_helpers.DataWarning`.
     """
-    from .lifetimes import DAYS_PER_MONTH
+    from .lifetimes import _check_month
 
+    month = _check_month(month)
     t = _wrap(subs)
     as_of_ts, start, end, keep = _clean_subscriptions(t, id_col, start_col, end_col, as_of)
     stop = f"coalesce({end}, {t.literal_date(as_of_ts)})"
     others = [t.q(c) for c in t.columns if c not in ("duration", "churned")]
-    exprs = others + [
-        f"CAST({t.days_between(start, stop)} AS DOUBLE) / CAST({DAYS_PER_MONTH} AS DOUBLE) "
-        "AS duration",
-        f"({end} IS NOT NULL) AS churned"]
+    exprs = others + [f"{t.months_between(start, stop, month)} AS duration",
+                      f"({end} IS NOT NULL) AS churned"]
     return t.select(exprs, where=keep)
 
 

@@ -7,8 +7,18 @@ Two shapes of input are common:
 - a **snapshot table** with a tenure in months and a churned flag, as most public churn tables
   are (the Telco churn data, for one): :func:`lifetimes_from_tenure`.
 
-Durations are in months of 30.4375 days (365.25 / 12). A customer still active at the
-observation date is *censored*: ``churned`` is False and ``duration`` runs to that date.
+Durations are in **calendar months** by default: whole months counted between monthly
+anniversaries of the start date, plus the elapsed fraction of the month in progress. Most
+subscriptions end on an anniversary (the billing date), and then the duration is exactly 1, 2,
+3, ... months whatever the lengths of the months in between: a member who joins on 31 January
+and leaves on the first billing date, 28 February, has a duration of exactly 1. Blocks of
+30.4375 days (365.25 / 12), the older convention, would give 0.92 for that member and 1.02 for
+one who stays through a 31-day month, which moves Kaplan-Meier curves read at whole months and
+lifecycle phases by a month for many customers. ``month="average"`` keeps that convention
+for comparison.
+
+A customer still active at the observation date is *censored*: ``churned`` is False and
+``duration`` runs to that date.
 """
 
 from __future__ import annotations
@@ -16,15 +26,68 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import errors
 from .errors import DataError
 
-__all__ = ["DAYS_PER_MONTH", "to_lifetimes", "lifetimes_from_tenure", "clean_subscriptions"]
+__all__ = ["DAYS_PER_MONTH", "MONTH_DEFINITIONS", "calendar_months", "durations", "to_lifetimes",
+           "lifetimes_from_tenure", "clean_subscriptions"]
 
-#: Days in an average month; durations are (end - start).days / DAYS_PER_MONTH.
+#: Days in an average month: durations with ``month="average"`` are days / DAYS_PER_MONTH.
 DAYS_PER_MONTH = 30.4375
+
+#: The two definitions of a month :func:`to_lifetimes` knows (the first is the default).
+MONTH_DEFINITIONS: tuple[str, str] = ("calendar", "average")
+
+
+def _month_anniversary(month_ordinal: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The date (datetime64[D]) with day ``day`` in the month ``month_ordinal`` (months since
+    1970-01), the day clipped to the month's length, as a billing date is."""
+    first = month_ordinal.astype("datetime64[M]").astype("datetime64[D]")
+    next_first = (month_ordinal + 1).astype("datetime64[M]").astype("datetime64[D]")
+    length = (next_first - first).astype(np.int64)
+    return first + (np.minimum(day, length) - 1).astype("timedelta64[D]")
+
+
+def calendar_months(start: Any, stop: Any) -> np.ndarray:
+    """Months from ``start`` to ``stop`` counted on monthly anniversaries of ``start``.
+
+    The whole months are the anniversaries passed (``start`` plus k months, the day clipped to
+    the month's end as billing dates are); the fraction is the share of the current
+    anniversary-to-anniversary month elapsed, in days. So a stop on an anniversary gives a
+    whole number whatever the lengths of the months between.
+
+    Parameters
+    ----------
+    start, stop : array-like of dates
+        Same length; ``stop >= start``; no missing values.
+
+    Returns
+    -------
+    numpy.ndarray of float
+
+    Examples
+    --------
+    >>> calendar_months(["2024-01-31", "2024-01-31", "2024-01-31", "2023-01-15"],
+    ...                 ["2024-02-29", "2024-03-31", "2024-03-30", "2023-02-01"]).round(4)
+    array([1.    , 2.    , 1.9677, 0.5484])
+
+    The last one: 17 of the 31 days from 15 January to 15 February.
+    """
+    s = np.asarray(start, dtype="datetime64[D]")
+    e = np.asarray(stop, dtype="datetime64[D]")
+    s_month = s.astype("datetime64[M]")
+    day = (s - s_month.astype("datetime64[D]")).astype(np.int64) + 1
+    s_ord = s_month.astype(np.int64)
+    k = e.astype("datetime64[M]").astype(np.int64) - s_ord
+    passed = _month_anniversary(s_ord + k, day)
+    k = np.where(passed > e, k - 1, k)
+    last = _month_anniversary(s_ord + k, day)
+    following = _month_anniversary(s_ord + k + 1, day)
+    frac = (e - last).astype(np.int64) / (following - last).astype(np.int64)
+    return k + frac
 
 
 def _resolve_as_of(subs: pd.DataFrame, as_of: Any, start: pd.Series, end: pd.Series
@@ -81,7 +144,7 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
 
 def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                  start_col: str = "start_date", end_col: str = "end_date",
-                 as_of: Any = None) -> pd.DataFrame:
+                 as_of: Any = None, month: str = "calendar") -> pd.DataFrame:
     """One row per customer with ``duration`` (months) and ``churned``, from start/end dates.
 
     Parameters
@@ -97,13 +160,19 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
         The observation date. Ends after it count as still active (censored). Default: the
         table's ``attrs["as_of"]`` (set by :func:`cs_helpers.datasets.load`), else the latest
         date in the table; ``result.attrs["as_of_source"]`` says which.
+    month : {"calendar", "average"}
+        How a month is measured. ``"calendar"`` (default): whole months between monthly
+        anniversaries of the start plus the fraction of the month in progress (see
+        :func:`calendar_months`), so a cancellation on the anniversary is exactly 1, 2, 3...
+        months. ``"average"``: days / 30.4375, the older convention (kept for comparison).
 
     Returns
     -------
     DataFrame
-        The input's columns plus ``duration`` (float, months of 30.4375 days) and ``churned``
-        (bool). Rows of customers who start after ``as_of`` are left out with a warning and a
-        note in ``attrs["cs_helpers_filtered"]``.
+        The input's columns plus ``duration`` (float, months) and ``churned`` (bool);
+        ``attrs["month"]`` says which month definition was used. Rows of customers who start
+        after ``as_of`` are left out with a warning and a note in
+        ``attrs["cs_helpers_filtered"]``.
 
     Raises
     ------
@@ -119,23 +188,55 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     >>> life = to_lifetimes(subs, as_of="2024-07-01")
     >>> life[["customer_id", "duration", "churned"]].round(3)
       customer_id  duration  churned
-    0           a     1.971     True
-    1           b     5.979    False
+    0           a       2.0     True
+    1           b       6.0    False
+    >>> life.attrs["month"]
+    'calendar'
+    >>> to_lifetimes(subs, as_of="2024-07-01", month="average")["duration"].round(3).tolist()
+    [1.971, 5.979]
     """
     from . import engines
 
+    month = _check_month(month)
     if engines.is_sql_table(subs):
         return engines.to_lifetimes(subs, id_col=id_col, start_col=start_col,
-                                    end_col=end_col, as_of=as_of)
+                                    end_col=end_col, as_of=as_of, month=month)
     clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
                                 as_of=as_of)
     as_of_ts = clean.attrs["as_of"]
     stop = clean[end_col].fillna(as_of_ts)
     out = clean.copy()
-    out["duration"] = (stop - clean[start_col]).dt.days.to_numpy() / DAYS_PER_MONTH
+    out["duration"] = durations(clean[start_col], stop, month)
     out["churned"] = clean[end_col].notna().to_numpy()
-    out.attrs = dict(clean.attrs)
+    out.attrs = {**clean.attrs, "month": month}
     return out
+
+
+def _check_month(month: str) -> str:
+    if month not in MONTH_DEFINITIONS:
+        raise DataError(f"month: must be one of {MONTH_DEFINITIONS} (calendar months between "
+                        f"anniversaries, or blocks of {DAYS_PER_MONTH} days); got {month!r}.")
+    return month
+
+
+def durations(start: pd.Series, stop: pd.Series, month: str = "calendar") -> np.ndarray:
+    """Months from ``start`` to ``stop`` (datetime Series without missing values).
+
+    ``month="calendar"``: :func:`calendar_months`; ``"average"``: days / 30.4375.
+
+    Examples
+    --------
+    >>> start = pd.Series(pd.to_datetime(["2023-01-31"]))
+    >>> stop = pd.Series(pd.to_datetime(["2023-02-28"]))
+    >>> durations(start, stop).tolist(), durations(start, stop, "average").round(3).tolist()
+    ([1.0], [0.92])
+    """
+    month = _check_month(month)
+    s = start.to_numpy(dtype="datetime64[D]")
+    e = stop.to_numpy(dtype="datetime64[D]")
+    if month == "average":
+        return (e - s).astype(np.int64) / DAYS_PER_MONTH
+    return calendar_months(s, e)
 
 
 def lifetimes_from_tenure(df: pd.DataFrame, *, tenure_col: str, churned_col: str,

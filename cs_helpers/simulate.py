@@ -27,7 +27,8 @@ import pandas as pd
 from .errors import DataError
 from .schema import AS_OF, TABLES
 
-__all__ = ["DEFAULT_SEED", "TRUE_PARAMS", "simulate_b2b", "simulate_b2c", "write_all"]
+__all__ = ["DEFAULT_SEED", "TRUE_PARAMS", "simulate_b2b", "simulate_b2c", "true_survival",
+           "write_all"]
 
 DEFAULT_SEED = 20261130
 DAYS_PER_MONTH = 30.4375
@@ -242,42 +243,12 @@ def simulate_b2c(seed: int = DEFAULT_SEED, n_members: int | None = None) -> dict
 # B2B: the contact-management SaaS
 
 
-def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dict[str, pd.DataFrame]:
-    """Simulate the B2B SaaS: accounts, monthly usage and MRR, onboarding, NPS and tickets.
-
-    Each account has a latent health ``z ~ N(0, 1)`` that drives onboarding, usage, business
-    outcomes (deals sourced through shared contacts), NPS answers and churn. From day 90 on
-    the monthly churn hazard is ``h0 x frailty x exp(slope z) x outcome factor`` with ``h0``
-    depending on whether onboarding was completed within 90 days.
-
-    Parameters
-    ----------
-    seed : int
-        Seed of ``numpy.random.default_rng``; the same seed gives the same tables.
-    n_accounts : int, optional
-        How many accounts; default ``TRUE_PARAMS["b2b"]["n_accounts"]``.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame
-        ``b2b_accounts``, ``b2b_usage_monthly``, ``b2b_onboarding``, ``b2b_nps`` and
-        ``b2b_tickets``, columns as in :data:`schema.TABLES`, dates as ``YYYY-MM-DD`` text.
-
-    Raises
-    ------
-    DataError
-        If ``n_accounts`` is not a whole number of at least 1.
-
-    Examples
-    --------
-    >>> t = simulate_b2b(seed=3, n_accounts=150)
-    >>> sorted(t)
-    ['b2b_accounts', 'b2b_nps', 'b2b_onboarding', 'b2b_tickets', 'b2b_usage_monthly']
-    """
+def _b2b_latent(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Everything about each B2B account that is drawn before the month-by-month churn process:
+    start date, firmographics, latent health, onboarding milestones, outcome and the monthly
+    hazard from month 3 on (``h_late``). Shared by :func:`simulate_b2b` and
+    :func:`true_survival`, so the truth is computed from the very model that made the data."""
     P = TRUE_PARAMS["b2b"]
-    rng = np.random.default_rng([seed, 1])
-    n = _size(n_accounts, P["n_accounts"], "n_accounts")
-    as_of = np.datetime64(AS_OF)
     start = _join_dates(rng, n, P["first_start"], growth=0.015,
                         season={4: 1.6, 10: 1.2, 3: 0.8, 8: 0.7, 12: 0.8})
     sizes = np.array(["1-49", "50-249", "250-999", "1000+"])
@@ -339,6 +310,64 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
               * frailty * np.exp(P["health_hazard_log_slope"] * z)
               * np.where(outcome, P["outcome_hazard_factor"], 1.0))
     h_late = h_late / np.exp(P["health_hazard_log_slope"] ** 2 / 2)   # keep the mean near h0
+    return {"start": start, "sizes": sizes, "size_i": size_i, "industry": industry,
+            "channel": channel, "plan_names": plan_names, "plan_i": plan_i, "seats0": seats0,
+            "z": z, "ms_names": ms_names, "targets": targets, "delays": delays,
+            "completed90": completed90, "deal_rate": deal_rate, "outcome": outcome,
+            "h_late": h_late}
+
+
+def _b2b_monthly_hazard(h_late: np.ndarray, k: int) -> np.ndarray:
+    """The true monthly churn hazard of each account in tenure month ``k`` (0-based)."""
+    P = TRUE_PARAMS["b2b"]
+    h = np.where(k < 3, P["hazard_first_90_days"], h_late)
+    if k >= 12 and k % 12 == 11:
+        h = h * 1.5                                        # renewal-month bump
+    return np.clip(h, 0, 1)
+
+
+def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dict[str, pd.DataFrame]:
+    """Simulate the B2B SaaS: accounts, monthly usage and MRR, onboarding, NPS and tickets.
+
+    Each account has a latent health ``z ~ N(0, 1)`` that drives onboarding, usage, business
+    outcomes (deals sourced through shared contacts), NPS answers and churn. From day 90 on
+    the monthly churn hazard is ``h0 x frailty x exp(slope z) x outcome factor`` with ``h0``
+    depending on whether onboarding was completed within 90 days.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same tables.
+    n_accounts : int, optional
+        How many accounts; default ``TRUE_PARAMS["b2b"]["n_accounts"]``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``b2b_accounts``, ``b2b_usage_monthly``, ``b2b_onboarding``, ``b2b_nps`` and
+        ``b2b_tickets``, columns as in :data:`schema.TABLES`, dates as ``YYYY-MM-DD`` text.
+
+    Raises
+    ------
+    DataError
+        If ``n_accounts`` is not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> t = simulate_b2b(seed=3, n_accounts=150)
+    >>> sorted(t)
+    ['b2b_accounts', 'b2b_nps', 'b2b_onboarding', 'b2b_tickets', 'b2b_usage_monthly']
+    """
+    P = TRUE_PARAMS["b2b"]
+    rng = np.random.default_rng([seed, 1])
+    n = _size(n_accounts, P["n_accounts"], "n_accounts")
+    as_of = np.datetime64(AS_OF)
+    lat = _b2b_latent(rng, n)
+    start, sizes, size_i, industry = lat["start"], lat["sizes"], lat["size_i"], lat["industry"]
+    channel, plan_names, plan_i, seats0 = (lat["channel"], lat["plan_names"], lat["plan_i"],
+                                           lat["seats0"])
+    z, ms_names, targets, delays = lat["z"], lat["ms_names"], lat["targets"], lat["delays"]
+    deal_rate, outcome, h_late = lat["deal_rate"], lat["outcome"], lat["h_late"]
     max_k = int(_months_between(start.min(), as_of).max()) + 2
     alive = np.ones(n, dtype=bool)
     months_paid = np.zeros(n, dtype=int)
@@ -349,10 +378,7 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     for k in range(max_k):
         seat_hist[:, k] = seats
         plan_hist[:, k] = plan_now
-        h = np.where(k < 3, P["hazard_first_90_days"], h_late)
-        if k >= 12 and k % 12 == 11:
-            h = h * 1.5                                        # renewal-month bump
-        cancel_now = alive & (rng.random(n) < np.clip(h, 0, 1))
+        cancel_now = alive & (rng.random(n) < _b2b_monthly_hazard(h_late, k))
         months_paid += alive
         alive &= ~cancel_now
         # Seat growth and shrink, plan upgrades: healthier accounts expand.
@@ -454,6 +480,91 @@ def simulate_b2b(seed: int = DEFAULT_SEED, n_accounts: int | None = None) -> dic
     tickets = tickets[tickets["opened_date"] <= AS_OF].reset_index(drop=True)
     return {"b2b_accounts": accounts, "b2b_usage_monthly": usage, "b2b_onboarding": onboarding,
             "b2b_nps": nps, "b2b_tickets": tickets}
+
+
+def true_survival(business: str, months: int, *, phase_multiplier: dict | None = None,
+                  n: int = 200_000, seed: int = 0) -> pd.Series:
+    """The true survival curve of a new customer under the simulation's model (no censoring).
+
+    ``S(t)`` = the probability that a customer who just started is still subscribed after
+    ``t`` months (``t = 0 .. months``; ``S(0) = 1``), from the same hazards that generated the
+    data, so that estimates made on simulated tables can be checked against the truth.
+
+    - ``"b2c"``: exact up to a numerical integral over the members' churn propensity
+      ``p ~ Beta(alpha, beta)`` (``n`` stratified quantiles), following each member's plan
+      (single/double, with the monthly up- and downgrades) month by month;
+    - ``"b2b"``: averages the exact survival probability of ``n`` accounts drawn from the
+      model (their health, onboarding, outcome and frailty; Monte Carlo error about
+      ``0.5 / sqrt(n)``).
+
+    Parameters
+    ----------
+    business : {"b2c", "b2b"}
+    months : int
+        Last month of the curve.
+    phase_multiplier : dict, optional
+        A what-if: multiply the true hazard in a lifecycle phase (``"onboarding"`` = tenure
+        months 0-2, ``"adoption"`` = 3-8, ``"maturity"`` = 9 on, the course's boundaries
+        (3, 9)), e.g. ``{"onboarding": 0.8}`` for 20% less churn in onboarding.
+    n : int
+        Members (quantiles) or accounts used.
+    seed : int
+        Seed of the B2B draws.
+
+    Returns
+    -------
+    pandas.Series
+        ``S(t)`` indexed by ``t`` (months).
+
+    Examples
+    --------
+    >>> s = true_survival("b2c", 12, n=20_000)
+    >>> bool(s.iloc[0] == 1.0 and s.is_monotonic_decreasing)
+    True
+    >>> better = true_survival("b2c", 12, n=20_000, phase_multiplier={"onboarding": 0.8})
+    >>> bool((better >= s).all())
+    True
+    """
+    if business not in ("b2c", "b2b"):
+        raise DataError(f"business: 'b2c' or 'b2b', got {business!r}.")
+    if int(months) != months or months < 0:
+        raise DataError(f"months: a whole number >= 0, got {months!r}.")
+    names = ("onboarding", "adoption", "maturity")
+    mult = dict(phase_multiplier or {})
+    unknown = set(mult) - set(names)
+    if unknown:
+        raise DataError(f"phase_multiplier: unknown phase(s) {sorted(unknown)}; use {names}.")
+
+    def factor(k: int) -> float:
+        phase = names[0] if k < 3 else names[1] if k < 9 else names[2]
+        return float(mult.get(phase, 1.0))
+
+    out = np.ones(int(months) + 1)
+    if business == "b2c":
+        from scipy import stats
+
+        P = TRUE_PARAMS["b2c"]
+        p = stats.beta.ppf((np.arange(n) + 0.5) / n, P["alpha"], P["beta"])
+        f = P["phase_factor"]
+        b1, b2 = P["phase_boundaries"]
+        single = np.full(n, 1 - P["share_double_at_join"])
+        double = np.full(n, P["share_double_at_join"])
+        up, down = P["upgrade_per_month"], P["downgrade_per_month"]
+        for k in range(int(months)):
+            phase = f["onboarding"] if k < b1 else f["adoption"] if k < b2 else f["maturity"]
+            h = np.clip(p * phase, 0, 1)
+            h_double = np.clip(p * phase * P["double_plan_factor"], 0, 1)
+            single = single * (1 - np.clip(h * factor(k), 0, 1))
+            double = double * (1 - np.clip(h_double * factor(k), 0, 1))
+            single, double = single * (1 - up) + double * down, single * up + double * (1 - down)
+            out[k + 1] = float(np.mean(single + double))
+    else:
+        lat = _b2b_latent(np.random.default_rng([seed, 11]), int(n))
+        alive = np.ones(int(n))
+        for k in range(int(months)):
+            alive = alive * (1 - np.clip(_b2b_monthly_hazard(lat["h_late"], k) * factor(k), 0, 1))
+            out[k + 1] = float(alive.mean())
+    return pd.Series(out, index=pd.RangeIndex(int(months) + 1, name="months"), name="survival")
 
 
 def write_all(out_dir: str | Path, seed: int = DEFAULT_SEED, progress: bool | None = None, *,

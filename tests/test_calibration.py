@@ -1,7 +1,8 @@
 """The shipped data reproduce the figures reported in the source articles (see data/README.md).
 
-Definitions (also in data/README.md): a lifetime in months is (end - start).days / 30.4375,
-censored at the observation date; a monthly hazard is events / customer-months at risk; monthly
+Definitions (also in data/README.md): a lifetime is measured in calendar months (whole months
+between monthly anniversaries of the start, plus the fraction of the month in progress; see
+``cs.lifetimes.calendar_months``), censored at the observation date; a monthly hazard is events / customer-months at risk; monthly
 continuation is 1 - hazard.
 """
 
@@ -14,13 +15,13 @@ import pytest
 import cs_helpers as cs
 
 AS_OF = pd.Timestamp(cs.schema.AS_OF)
-MONTH = 30.4375
 
 
 def _lifetimes(df: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     ended = df[end].where(df[end] <= AS_OF)          # a cancellation after AS_OF is not known yet
     out = df.copy()
-    out["duration"] = (ended.fillna(AS_OF) - df[start]).dt.days / MONTH
+    out["duration"] = cs.lifetimes.calendar_months(df[start].to_numpy(),
+                                                   ended.fillna(AS_OF).to_numpy())
     out["churned"] = ended.notna()
     return out
 
@@ -67,7 +68,7 @@ def test_b2c_phase_helper_agrees_with_the_direct_count(members):
 
 
 def _landmark_churn(acc: pd.DataFrame) -> pd.Series:
-    landmark = 90 / MONTH
+    landmark = 3.0          # three calendar months, about the 90 days onboarding is given
     at_risk = acc[acc["duration"] > landmark]
     g = at_risk.groupby("onboarded")
     return g["churned"].sum() / (g["duration"].sum() - landmark * g.size())
@@ -86,7 +87,8 @@ def test_b2b_accounts_not_onboarded_churn_several_times_more(accounts):
 def test_promoters_churn_less_than_detractors(accounts):
     nps = cs.datasets.load("b2b_nps").merge(accounts[["account_id", "start_date", "duration",
                                                       "churned"]])
-    since = (nps["survey_date"] - nps["start_date"]).dt.days / MONTH
+    since = cs.lifetimes.calendar_months(nps["start_date"].to_numpy(),
+                                         nps["survey_date"].to_numpy())
     nps["after"] = (nps["duration"] - since).clip(lower=0)
     nps["kind"] = pd.cut(nps["score"], [-1, 6, 8, 10], labels=["detractor", "passive",
                                                                 "promoter"])

@@ -143,6 +143,25 @@ def test_lifetimes_columns_same_on_every_engine(engine, con, request):
     np.testing.assert_array_equal(got["churned"].to_numpy(), expected["churned"].to_numpy())
 
 
+@pytest.mark.parametrize("month", ["calendar", "average"])
+def test_month_end_durations_same_on_every_engine(to_engine, month):
+    # month ends, leap days and year ends, stopped on and off anniversaries, as DATE columns
+    start = pd.to_datetime(["2023-01-31", "2024-01-31", "2024-01-30", "2024-02-29",
+                            "2024-02-29", "2023-12-15", "2024-03-10", "2024-01-31",
+                            "2024-05-31", "2022-08-31"])
+    end = pd.to_datetime(["2023-02-28", "2024-03-31", "2024-02-29", "2025-02-28",
+                          "2024-03-28", "2024-01-15", "2024-03-10", "2024-03-30", None, None])
+    subs = pd.DataFrame({"customer_id": [f"c{i}" for i in range(len(start))],
+                         "start_date": start, "end_date": end})
+    expected = cs.to_lifetimes(subs, as_of="2025-06-30", month=month)
+    rel = cs.to_lifetimes(to_engine(subs), as_of="2025-06-30", month=month)
+    got = rel.df() if cs.engines.engine_of(rel) == "duckdb" else rel.toPandas()
+    got = got.sort_values("customer_id", key=lambda c: c.str[1:].astype(int), ignore_index=True)
+    np.testing.assert_array_equal(got["duration"].to_numpy(), expected["duration"].to_numpy())
+    if month == "calendar":
+        assert expected["duration"].iloc[:4].tolist() == [1.0, 2.0, 1.0, 12.0]
+
+
 @pytest.mark.parametrize("window", [1, 12])
 def test_revenue_retention_same_on_every_engine(engine, con, request, window):
     path = datasets.data_dir() / "b2b_usage_monthly.csv"

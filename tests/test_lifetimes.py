@@ -25,16 +25,58 @@ def subs(**overrides) -> pd.DataFrame:
 def test_hand_computed_durations_and_censoring():
     life = cs.to_lifetimes(subs(), as_of="2024-06-01")
     assert life["churned"].tolist() == [True, False, True, False]
+    # c1: 1 Jan -> 1 Mar, two anniversaries; c2: 15 Jan -> 1 Jun, four anniversaries (15 May)
+    # and 17 of the 31 days to 15 June; c3: 1 Feb -> 1 May; c4: 1 Mar -> 1 Jun.
+    np.testing.assert_allclose(life["duration"], [2, 4 + 17 / 31, 3, 3])
+    assert life.attrs["as_of"] == pd.Timestamp("2024-06-01")
+    assert life.attrs["month"] == "calendar"
+
+
+def test_average_months_keep_the_old_definition():
+    life = cs.to_lifetimes(subs(), as_of="2024-06-01", month="average")
     expected_days = [60, 138, 90, 92]   # 2024 is a leap year
     np.testing.assert_allclose(life["duration"], np.array(expected_days) / M)
-    assert life.attrs["as_of"] == pd.Timestamp("2024-06-01")
+    assert life.attrs["month"] == "average"
+    with pytest.raises(cs.DataError, match="month: must be one of"):
+        cs.to_lifetimes(subs(), as_of="2024-06-01", month="30 days")
+
+
+@pytest.mark.parametrize("start, stop, months", [
+    ("2023-01-31", "2023-02-28", 1.0),     # month-end start, short month: the billing date
+    ("2024-01-31", "2024-02-29", 1.0),     # leap year
+    ("2024-01-30", "2024-02-29", 1.0),     # the 30th also bills on the 29th in February
+    ("2024-01-31", "2024-03-31", 2.0),     # back to the 31st: no drift to the 29th
+    ("2024-02-29", "2025-02-28", 12.0),    # leap day, one year on
+    ("2023-12-15", "2024-01-15", 1.0),     # across a year end
+    ("2024-03-10", "2024-03-10", 0.0),
+    ("2024-01-31", "2024-03-30", 1 + 30 / 31),   # 28 Feb -> 31 Mar is 31 days, 30 of them
+    ("2024-02-29", "2024-03-28", 28 / 29),        # not yet the 29 March anniversary
+])
+def test_calendar_months_on_anniversaries_and_month_ends(start, stop, months):
+    life = cs.to_lifetimes(pd.DataFrame({"customer_id": ["x"], "start_date": [start],
+                                         "end_date": [stop]}), as_of="2026-01-01")
+    assert life["duration"].iloc[0] == pytest.approx(months, abs=1e-12)
+
+
+def test_calendar_months_are_whole_on_every_anniversary_and_increase_within_a_month():
+    start = pd.date_range("2020-01-01", "2021-12-31", freq="D")
+    rng = np.random.default_rng(1)
+    k = rng.integers(0, 40, len(start))
+    anniversary = [s + pd.DateOffset(months=int(m)) for s, m in zip(start, k, strict=True)]
+    got = cs.lifetimes.calendar_months(start.to_numpy(), pd.DatetimeIndex(anniversary).to_numpy())
+    np.testing.assert_array_equal(got, k.astype(float))
+    # one day before the next anniversary: less than k + 1, more than k
+    before = pd.DatetimeIndex([s + pd.DateOffset(months=int(m) + 1) - pd.Timedelta(days=1)
+                               for s, m in zip(start, k, strict=True)])
+    got = cs.lifetimes.calendar_months(start.to_numpy(), before.to_numpy())
+    assert ((got > k) & (got < k + 1)).all()
 
 
 def test_end_after_as_of_is_still_active_at_as_of():
     life = cs.to_lifetimes(subs(), as_of="2024-04-01")
     row = life.set_index("customer_id").loc["c3"]
     assert not row["churned"]
-    assert row["duration"] == pytest.approx(60 / M)
+    assert row["duration"] == pytest.approx(2.0)      # 1 Feb -> 1 Apr
 
 
 def test_customers_starting_after_as_of_are_left_out_loudly():

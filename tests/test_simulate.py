@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -204,3 +205,29 @@ def test_plan_changes_happen():
 def test_nps_scores_are_whole_numbers_0_to_10():
     scores = cs.datasets.load("b2b_nps")["score"]
     assert scores.between(0, 10).all()
+
+
+def test_true_survival_first_month_by_hand():
+    # S(1) = 1 - E[hazard in month 0]: p ~ Beta(0.5, 2.8) has mean 0.5 / 3.3; onboarding factor
+    # 1.15; 30% join on the double plan (factor 0.8). Clipping at 1 affects p > 0.87 only.
+    P = simulate.TRUE_PARAMS["b2c"]
+    mean_p = P["alpha"] / (P["alpha"] + P["beta"])
+    f = P["phase_factor"]["onboarding"]
+    share = P["share_double_at_join"]
+    by_hand = 1 - mean_p * f * ((1 - share) + share * P["double_plan_factor"])
+    s = simulate.true_survival("b2c", 1)
+    assert s.iloc[1] == pytest.approx(by_hand, abs=2e-4)
+    # B2B: the first three months have the flat hazard of the first 90 days
+    b = simulate.true_survival("b2b", 3, n=2_000)
+    h0 = simulate.TRUE_PARAMS["b2b"]["hazard_first_90_days"]
+    np.testing.assert_allclose(b.to_numpy(), (1 - h0) ** np.arange(4))
+
+
+def test_true_survival_what_if_and_errors():
+    base = simulate.true_survival("b2c", 24, n=20_000)
+    cut = simulate.true_survival("b2c", 24, n=20_000, phase_multiplier={"onboarding": 0.8})
+    assert (cut.iloc[1:] > base.iloc[1:]).all()
+    with pytest.raises(cs.DataError, match="phase_multiplier"):
+        simulate.true_survival("b2c", 3, phase_multiplier={"launch": 0.5})
+    with pytest.raises(cs.DataError, match="business"):
+        simulate.true_survival("b2x", 3)
