@@ -808,8 +808,9 @@ class LowSignal:
             text = (f"{self.signal} {self.fmt.format(v)} over the scoring window (rule: below "
                     f"{self.fmt.format(self.below)}")
             if e < 1:
-                text += (f"; in its {_month_word(t)} the bar is {self.fmt.format(b)}, as "
-                         f"accounts that new reach {e:.0%} of the established level")
+                text += (f" once established; in its {_month_word(t)} the bar is "
+                         f"{self.fmt.format(b)}: accounts of that age reach {e:.0%} of the "
+                         f"established level")
             detail.append(text + ")")
         return pd.DataFrame({ctx.id_col: ctx.now.loc[hit, ctx.id_col].to_numpy(),
                              "detail": detail})
@@ -851,13 +852,18 @@ class NoActivity:
         key = rows[ctx.id_col]
         last_active = month[vals > 0].groupby(key[vals > 0], observed=True).max()
         since = month > key.map(last_active).fillna(-np.inf).to_numpy()
-        g_f = f[since].groupby(key[since], observed=True)
+        r = pd.DataFrame({"k": key[since], "m": month[since], "f": f[since]}).sort_values(
+            ["k", "m"])
+        g_f = r.groupby("k", observed=True)["f"]
         worth, run = g_f.sum(), g_f.size()
+        # what the latest `months` months of the run alone are worth (all 1 once established)
+        back = r.groupby("k", observed=True).cumcount(ascending=False)
+        recent = r[back < self.months].groupby("k", observed=True)["f"].sum()
         hit = worth.index[worth >= self.months - 1e-9]
         detail = []
         for acc in hit:
             k, w = int(run[acc]), float(worth[acc])
-            if w < k - 1e-9:
+            if recent[acc] < self.months - 1e-9:
                 detail.append(f"0 {self.column} in each of the last {k} months (ramp months "
                               f"count less: worth {w:.1f} established months; rule: "
                               f"{self.months})")

@@ -503,16 +503,18 @@ UTIL = {"utilisation": Signal("ratio", "active_users", per="seats")}
 RAMP2 = health.Ramp(mature_after=2, min_rows=10)
 
 
-def _ramp_population(n: int = 30, first: str = "2024-01", months: int = 8) -> list[tuple]:
+def _ramp_population(n: int = 30, first: str = "2024-01", months: int = 8,
+                     deals: tuple = (0, 1)) -> list[tuple]:
     """Accounts P00.. starting one a month from ``first`` (cycling over 4 start months), each
-    using 2 of 10 seats in its first month and 6 from then on, with 0, 1 then 2 deals."""
+    using 2 of 10 seats in its first month and 6 from then on; deals by tenure month are
+    ``deals``, then 2 a month."""
     rows = []
     start = pd.Period(first, "M")
     for i in range(n):
         s = start + i % 4
         for t in range(months):
             rows.append((f"P{i:02d}", str(s + t), 10, 2 if t == 0 else 6, 0,
-                         min(t, 2), 1000.0))
+                         deals[t] if t < len(deals) else 2, 1000.0))
     return rows
 
 
@@ -608,15 +610,17 @@ def test_low_signal_holds_new_accounts_to_their_age():
     # window, so it is not judged yet. E is established: held to 30%.
     assert set(new["account_id"]) == {"X", "E"}
     d = new.set_index("account_id")
-    assert d.loc["X", "detail"] == ("utilisation 15% over the scoring window (rule: below 30%; "
-                                    "in its 2nd month the bar is 20%, as accounts that new "
-                                    "reach 67% of the established level)")
+    assert d.loc["X", "detail"] == ("utilisation 15% over the scoring window (rule: below 30% "
+                                    "once established; in its 2nd month the bar is 20%: "
+                                    "accounts of that age reach 67% of the established level)")
     assert d.loc["E", "detail"] == "utilisation 25% over the scoring window (rule: below 30%)"
     assert d.loc["X", "tenure_months"] == 1 and d.loc["E", "tenure_months"] == 25
 
 
 def test_no_activity_weighs_ramp_months_by_what_accounts_that_new_reach():
-    rows = _ramp_population(n=30, first="2024-01", months=14)   # deals 0, 1, then 2 a month
+    # Deals 0, 1, 1 in the first three months, 2 from then on: with mature_after 3 the factors
+    # are 0, 1/2 and 1/2.
+    rows = _ramp_population(n=30, first="2024-01", months=14, deals=(0, 1, 1))
     rows += [("W", m, 10, 6, 0, 0, 1.0) for m in ["2024-10", "2024-11", "2024-12", "2025-01",
                                                   "2025-02"]]                  # month 4
     rows += [("V", m, 10, 6, 0, 0, 1.0) for m in ["2024-11", "2024-12", "2025-01", "2025-02"]]
@@ -629,14 +633,27 @@ def test_no_activity_weighs_ramp_months_by_what_accounts_that_new_reach():
     kw = {"signals": UTIL, "as_of": "2025-02", "accounts": acc}
     old = health.alerts(u, [health.NoActivity()], ramp=None, **kw)
     assert set(old["account_id"]) == {"W", "V", "E"}
-    new = health.alerts(u, [health.NoActivity()], ramp=RAMP2, **kw)
-    # Factors: 0 in month 0, 1/2 in month 1, 1 after. V (month 3): 0 + 0.5 + 1 + 1 = 2.5 < 3;
-    # W (month 4): 3.5 >= 3 -> alert; E is established: its last 3 months were 0.
+    ramp3 = health.Ramp(mature_after=3, min_rows=10)
+    c = health.ramp_curve(u, accounts=acc, signals=UTIL, columns=["deals_sourced"], ramp=ramp3)
+    np.testing.assert_allclose(c.loc[c["series"] == "deals_sourced", "factor"], [0, 0.5, 0.5])
+    new = health.alerts(u, [health.NoActivity()], ramp=ramp3, **kw)
+    # V (month 3): 0 + 0.5 + 0.5 + 1 = 2 < 3; W (month 4): 3 -> alert; E is established, its
+    # last 3 months were 0.
     assert set(new["account_id"]) == {"W", "E"}
     d = new.set_index("account_id")["detail"]
     assert d["W"] == ("0 deals_sourced in each of the last 5 months (ramp months count less: "
-                      "worth 3.5 established months; rule: 3)")
+                      "worth 3.0 established months; rule: 3)")
     assert d["E"] == "0 deals_sourced in each of the last 3 months"
+    # An account past the ramp whose run reaches back into it needs no explanation: U is in
+    # its 7th month with no deal ever; its last 3 months alone make the rule.
+    rows += [("U", str(pd.Period("2024-08", "M") + k), 10, 6, 0, 0, 1.0) for k in range(7)]
+    u = _usage(rows)
+    new = health.alerts(u, [health.NoActivity()], ramp=ramp3, signals=UTIL, as_of="2025-02",
+                        accounts=_ramp_accounts(u).assign(start_date=lambda d: d[
+                            "start_date"].where(d["account_id"] != "E",
+                                                pd.Timestamp("2023-01-15"))))
+    assert new.set_index("account_id").loc["U", "detail"] == (
+        "0 deals_sourced in each of the last 3 months")
 
 
 def test_the_ramp_only_removes_alerts_and_ramp_none_is_the_old_rule():
