@@ -176,17 +176,23 @@ def _se(n: int) -> float:
     return float(100 * np.sqrt(((p + d) - (p - d) ** 2) / n))
 
 
-def _plan_difference() -> pd.Series:
+#: How many answers exercise 05.2 asks about (not a size the lesson's table prints).
+N_05_2 = 60
+
+
+def _plan_difference(clustered: bool = True) -> pd.Series:
+    """Lite minus Standard; with ``clustered`` each account's answers count together."""
     from . import nps
     answers = _answers().merge(datasets.load("b2b_accounts")[["account_id", "plan"]],
                                on="account_id")
-    return nps.compare(answers.loc[answers["plan"] == "Lite", "score"],
-                       answers.loc[answers["plan"] == "Standard", "score"])
+    lite, std = answers[answers["plan"] == "Lite"], answers[answers["plan"] == "Standard"]
+    cluster = (lite["account_id"], std["account_id"]) if clustered else None
+    return nps.compare(lite["score"], std["score"], cluster=cluster)
 
 
 register(Exercise(
     "05.1", "NPS of all B2B answers, in points (-100 to 100)",
-    expected=_nps, rtol=0.001, atol=0.01,
+    expected=_nps, rtol=0.001, atol=0.05,        # accepts the one decimal the lesson shows
     mistakes=(
         Mistake(lambda: _nps() / 100, "that is a fraction; NPS is in points: 100 x (p - d)."),
         Mistake(lambda: 100 * (_shares()[0] + _shares()[1] - _shares()[2]),
@@ -199,33 +205,46 @@ register(Exercise(
     explanation="100 x (share of promoters - share of detractors)."))
 
 register(Exercise(
-    "05.2", "Margin of error (95%, in points) of an NPS from 40 answers with these shares",
-    expected=lambda: 1.959964 * _se(40), rtol=0.01,
+    "05.2", f"Margin of error (95%, in points) of an NPS from {N_05_2} independent answers with "
+    "these shares",
+    expected=lambda: 1.959964 * _se(N_05_2), rtol=0.01,
     mistakes=(
-        Mistake(lambda: _se(40), "that is the standard error; the 95% margin is 1.96 x SE."),
+        Mistake(lambda: _se(N_05_2), "that is the standard error; the 95% margin is 1.96 x SE."),
         Mistake(lambda: 1.959964 * _se(len(_answers())),
-                "that is the margin for all the answers; the question asks for 40."),
+                f"that is the margin for all the answers; the question asks for {N_05_2}."),
+        Mistake(lambda: 1.959964 * _se(40), "that is the margin for 40 answers (the lesson's "
+                                            f"table); the question asks for {N_05_2}."),
     ),
     hints=("Per-answer variance = (p + d) - (p - d)^2.", "SE = 100 sqrt(variance / n); margin = "
                                                          "1.96 SE."),
     explanation="Compare that margin with the differences between segments in notebook 05."))
 
 register(Exercise(
-    "05.3", "Is the NPS difference between Lite and Standard accounts larger than chance would "
-    "explain at the 5% level? Answer 'yes' or 'no'.",
-    expected=lambda: "yes" if _plan_difference()["p_value"] < 0.05 else "no",
-    kind="choice", choices=("yes", "no"),
-    hints=("cs.nps.compare(lite_scores, standard_scores) gives an interval and a p-value.",),
-    explanation="Look at the interval of the difference: does it include 0?"))
+    "05.3", "p-value of the NPS difference between Lite and Standard accounts, counting each "
+    "account's answers together (cluster by account)",
+    expected=lambda: float(_plan_difference()["p_value"]), rtol=0.02,
+    mistakes=(
+        Mistake(lambda: float(_plan_difference(clustered=False)["p_value"]),
+                "that p-value treats every answer as an independent opinion; many accounts "
+                "answered several times. Pass cluster=(lite['account_id'], "
+                "standard['account_id'])."),
+    ),
+    hints=("cs.nps.compare(lite_scores, standard_scores, cluster=(lite_ids, standard_ids)) "
+           "gives an interval and a p-value.",
+           "Take the scores and the account ids of each plan from the same table."),
+    explanation="It is far above 0.05 and the interval of the difference includes 0: chance "
+    "explains the gap. Counted as independent answers the p-value looks about half as large."))
 
 register(Exercise(
     "05.4", "A manager wants to rank CS teams by the NPS of their accounts, from about 40 "
     "answers per team per quarter. What do you tell them?",
     expected=None, kind="judgement",
-    model_answer="With 40 answers each team's NPS has a very wide margin of error (exercise "
-    "05.2 computes it), so most differences between teams are noise and the ranking would change from quarter to "
-    "quarter by chance. Report NPS with its interval, pool several quarters, track the response "
-    "rate (non-response bias), and judge teams on retention and outcomes instead."))
+    model_answer="With 40 answers each team's NPS has a very wide margin of error (notebook "
+    "05's table gives it for 40 answers), so most differences between teams are noise and the "
+    "ranking would change from quarter to quarter by chance. If the same accounts answer "
+    "every quarter, pooling quarters adds less than it seems: count each account once "
+    "(cluster=). Report NPS with its interval, track the response rate (non-response bias), "
+    "and judge teams on retention and outcomes instead."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,7 +416,7 @@ def _milestone_churn_01(reached: bool) -> float:
     ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
     fv = ob[(ob["milestone"] == "first_value")
             & ((ob["completed_date"] - ob["start_date"]).dt.days <= 90)]["account_id"]
-    landmark = 90 / 30.4375
+    landmark = 3.0                      # months: the third monthly anniversary, about day 90
     alive = life[life["duration"] > landmark]
     mask = alive["account_id"].isin(set(fv)).to_numpy() == reached
     part = alive[mask]
@@ -427,13 +446,13 @@ register(Exercise(
     explanation="A deal won is the customer's business result; the rest is activity."))
 
 register(Exercise(
-    "01.2", "Monthly churn after day 90 of accounts that had NOT reached 'first_value' by day 90 "
-    "(among accounts still customers at day 90)",
+    "01.2", "Monthly churn after month 3 of accounts that had NOT reached 'first_value' within "
+    "90 days (among accounts still customers at month 3)",
     expected=lambda: _milestone_churn_01(False), rtol=0.01,
     mistakes=(Mistake(lambda: _milestone_churn_01(True),
                       "that is the churn of the accounts that DID reach first value."),),
-    hints=("Keep accounts whose duration is above 90 / 30.4375 months; follow them from day 90.",),
-    explanation="Churn events after day 90 / account-months after day 90."))
+    hints=("Keep accounts whose duration is above 3 months; follow them from month 3.",),
+    explanation="Churn events after month 3 / account-months after month 3."))
 
 register(Exercise(
     "01.3", "Share of a new account's expected revenue over its first 60 months that arrives "
