@@ -648,4 +648,88 @@ register(Exercise(
     model_answer="So that red accounts are about as many as the team can call (around 60 a "
     "month), checking in the back-test that those accounts really churn more; move accounts "
     "between yellow and green with lighter-touch actions (emails, webinars), and revisit the "
-    "threshold as the team or the alert volume changes."))
+    "threshold as the team or the alert volume changes. The same goes for alerts: count the "
+    "accounts with a new alert each month (cs.health.alert_history), and if they are several "
+    "times the capacity, rank them (cs.health.worklist) by what you want to protect and give "
+    "the rest a lighter touch."))
+
+#: The months exercises A1.5 and A1.6 ask about (not shown in the lesson).
+MONTH_A1_5 = "2024-10-01"
+MONTH_A1_6 = "2024-09-01"
+
+
+@cache
+def _alert_history_a1(month: str, ramp_on: bool) -> pd.DataFrame:
+    from . import health
+    return health.alert_history(
+        datasets.load("b2b_usage_monthly"), [month], nps=_answers(),
+        tickets=datasets.load("b2b_tickets"), accounts=_accounts(),
+        ramp=health.DEFAULT_RAMP if ramp_on else None)
+
+
+def _young_share_a1(rule: str | None, ramp_on: bool) -> float:
+    a = _alert_history_a1(MONTH_A1_6, ramp_on)
+    if rule is not None:
+        a = a[a["rule"] == rule]
+    return float((a["tenure_months"] < 6).mean())
+
+
+def _young_base_a1() -> float:
+    usage = datasets.load("b2b_usage_monthly")
+    ids = usage.loc[usage["month"] == MONTH_A1_6, "account_id"]
+    start = _accounts().set_index("account_id").loc[ids, "start_date"].dt.to_period("M")
+    month = pd.Period(MONTH_A1_6, "M")
+    return float(np.mean([(month - s).n < 6 for s in start]))
+
+
+register(Exercise(
+    "A1.5", "How many accounts had at least one NEW alert in October 2024 (default rules, ramp "
+    "allowance on, with the NPS answers, the tickets and the accounts table)?",
+    expected=lambda: float(_alert_history_a1(MONTH_A1_5, True).query("new")["account_id"]
+                           .nunique()), rtol=0, atol=0.5,
+    mistakes=(Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, True)["account_id"].nunique()),
+                      "that counts every account with an alert, including alerts that already "
+                      "fired the month before (open tasks): keep the rows where new is True."),
+              Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, True)["new"].sum()),
+                      "that counts new alerts, not accounts: one account with two new alerts is "
+                      "still one call. Count distinct account_id."),
+              Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, False).query("new")
+                                    ["account_id"].nunique()),
+                      "that is without the ramp allowance (ramp=None); the question asks for "
+                      "the default rules.")),
+    hints=("cs.health.alert_history(usage, ['2024-10-01'], nps=answers, tickets=tickets, "
+           "accounts=accounts)",
+           "Keep the rows where new is True, then count distinct account_id."),
+    explanation="October is a survey month: the detractors of the new wave add to the list."))
+
+register(Exercise(
+    "A1.6", "Without the ramp allowance (ramp=None), what share of the low-utilisation alerts "
+    "of September 2024 are for accounts under 6 months (tenure_months < 6)? (a fraction)",
+    expected=lambda: _young_share_a1("low_utilisation", False), rtol=0, atol=0.005,
+    mistakes=(Mistake(lambda: _young_share_a1("low_utilisation", True),
+                      "that is with the ramp allowance (the default); the question asks for "
+                      "ramp=None."),
+              Mistake(_young_base_a1,
+                      "that is the share of ALL active accounts that are under 6 months: "
+                      "compare it with the share among the low-utilisation alerts."),
+              Mistake(lambda: _young_share_a1(None, False),
+                      "that is the share among all alerts; keep the low_utilisation rule only."),
+              Mistake(lambda: 100 * _young_share_a1("low_utilisation", False),
+                      "that is a percentage; give a fraction (e.g. 0.5 for 50%).")),
+    hints=("cs.health.alerts(usage, as_of='2024-09-01', accounts=accounts, ramp=None)",
+           "Keep rule == 'low_utilisation', then (tenure_months < 6).mean()."),
+    explanation="Most low-usage alarms are the onboarding ramp, not risk: compare with the "
+    "share of new accounts among all active ones."))
+
+register(Exercise(
+    "A1.7", "In a back-test an alert rule has lift 1.0 (95% interval 0.6-1.4) for churn within "
+    "6 months. What does it tell you? (a) it flags every account that churns; (b) the accounts "
+    "it flags churn no more often than other accounts, so calls on its alerts are spent as if "
+    "at random; (c) it is the best rule, since its interval is the widest",
+    expected=lambda: "b", kind="choice", choices=("a", "b", "c"),
+    mistakes=(Mistake(lambda: "a", "lift compares the churn rate of flagged accounts with all "
+                                   "accounts; it says nothing about catching every churner."),
+              Mistake(lambda: "c", "a wide interval means the data say little, not that the "
+                                   "rule is good; its centre, 1.0, means no better than "
+                                   "chance.")),
+    explanation="Lift 1 = no better than picking accounts at random; drop or rework the rule."))
