@@ -440,7 +440,11 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
     - ``"sbg"``: continue with a shifted-beta-geometric model fitted (maximum likelihood, with
       censoring and late entry) to the customers still active after ``sbg_from`` months: its
       hazard keeps falling as the likely leavers go, where the geometric tail stays flat.
-      Needs a fitter (counts).
+      Needs a fitter (counts). Measured on 31 simulated B2B companies (120-month horizon), the
+      share still active in month 119 was off by 0.027 on average (root mean square) against
+      0.037 for ``"geometric"`` and 0.058 for the old last-12-months rule; but where the sBG
+      shape is wrong its interval is too narrow (B2C: 90% coverage for a nominal 95%), and a
+      fit that finds no differences between customers gives a flat tail without an interval.
     - ``"none"``: stop at the data (the LTV covers only the observed months; an underestimate).
 
     A :class:`UserWarning` is issued when extrapolation supplies more than ``warn_share`` of
