@@ -326,6 +326,19 @@ register(Exercise(
     hints=("cs.ltv.cac_payback(cac, arpa, gross_margin)",),
     explanation="CAC / (ARPA x margin)."))
 
+def _survival_ltv_04(**kw) -> object:
+    """The 10-year survival LTV of a new B2B account (notebook 04, section 4)."""
+    import warnings
+
+    from . import ltv
+    _, arpa = _b2b_churn_and_arpa()
+    curve = survival_curves(to_lifetimes(_accounts(), id_col="account_id")).fitters["all"]
+    options = {"horizon": 120, "discount_rate": 0.08, "warn_share": 1.0} | kw
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return ltv.from_survival(curve, arpa, MARGIN_04, **options)
+
+
 register(Exercise(
     "04.4", "A CS programme costs money from month 0 and lowers churn from month 4. Judged after "
     "one quarter it looks like a loss. Is it a bad programme? (answer 'yes' or 'no')",
@@ -334,6 +347,30 @@ register(Exercise(
                                      "retained margin accumulates later; look for the break-even "
                                      "month."),),
     explanation="CS pays back over customer lifetimes; judge it on its cash flow."))
+
+register(Exercise(
+    "04.5", "Survival-based LTV of a new B2B account over 10 years (120 months), latest ARPA, 75% "
+    "margin, discounted at 8% a year: the LOWER end of its 95% range (JPY)",
+    expected=lambda: _survival_ltv_04().ltv_low,
+    mistakes=(
+        Mistake(lambda: _survival_ltv_04().value,
+                "that is the LTV itself; the question asks for the lower end of its range "
+                "(ltv_low)."),
+        Mistake(lambda: _survival_ltv_04().ltv_high, "that is the upper end of the range."),
+        Mistake(lambda: _survival_ltv_04(discount_rate=0.0).ltv_low,
+                "you did not discount: pass discount_rate=0.08 (a year)."),
+        Mistake(lambda: _survival_ltv_04(horizon=60).ltv_low,
+                "that is over 60 months; the question asks for 10 years = 120 months."),
+        Mistake(lambda: _survival_ltv_04(tail="none").ltv_low,
+                "you stopped at the data (tail='none'): the months beyond them count as 0."),
+    ),
+    hints=("curve = cs.survival_curves(cs.to_lifetimes(accounts, id_col='account_id'))"
+           ".fitters['all']",
+           "r = cs.ltv.from_survival(curve, arpa, 0.75, horizon=120, discount_rate=0.08); "
+           "r.ltv_low"),
+    explanation="The range holds every month at the edge of its own range (the curve's band, "
+    "then the range of the churn used beyond the data): approximate and a little wide. Quote "
+    "an LTV with it."))
 
 
 # --------------------------------------------------------------------------------------------
