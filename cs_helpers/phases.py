@@ -191,11 +191,26 @@ def _poisson_ci(events: np.ndarray, exposure: np.ndarray,
     return low, high
 
 
+def _entry(lifetimes: pd.DataFrame, entry_col: str | None, d: np.ndarray, churned: np.ndarray,
+           id_col: str | None) -> np.ndarray:
+    """Entry tenures (zeros without ``entry_col``), checked against the durations."""
+    if entry_col is None:
+        return np.zeros(len(d))
+    e = errors.check_non_negative(lifetimes, entry_col, id_col).to_numpy()
+    errors.fail_where(lifetimes, entry_col, "entry must not come after the end of the "
+                      "observation (entry <= duration)", e > d, id_col)
+    errors.fail_where(lifetimes, entry_col, "a churned customer must enter before it churns "
+                      "(entry < duration): a churn at entry could not have been observed",
+                      churned & (e >= d), id_col)
+    return e
+
+
 def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_BOUNDARIES, *,
                  duration_col: str = "duration", event_col: str = "churned",
                  by: str | Sequence[str] | None = None,
                  labels: Sequence[str] | str | None = None, overall: bool = True,
-                 confidence: float = 0.95, id_col: str | None = "customer_id") -> pd.DataFrame:
+                 confidence: float = 0.95, id_col: str | None = "customer_id",
+                 entry_col: str | None = None) -> pd.DataFrame:
     """Return monthly churn hazard and continuation per lifecycle phase.
 
     Parameters
@@ -220,13 +235,22 @@ def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_
         Level of the confidence interval of the hazard.
     id_col : str, optional
         Id column named in error messages when present.
+    entry_col : str, optional
+        Late entry (left truncation): the tenure in months at which each customer came under
+        observation (0 = followed from the start), e.g. the tenure at the start of an
+        observation window in a snapshot table. Exposure then counts from entry: a customer
+        entering at ``e`` contributes ``clip(d, a, b) - clip(e, a, b)`` to phase ``[a, b)``,
+        and is counted in ``customers_entering`` only for the phases in which it was at risk.
+        Entry must lie in ``[0, duration]``, and strictly before the duration for a churned
+        customer (a churn at entry could not have been observed).
 
     Returns
     -------
     pandas.DataFrame
         One row per phase (per segment when ``by``): ``phase`` (ordered categorical),
         ``start_month``, ``end_month`` (inf for the last phase), ``customers_entering``
-        (customers at risk at some point in the phase), ``churned``, ``censored`` (customers
+        (customers at risk at some point in the phase; the pooled row counts every customer),
+        ``churned``, ``censored`` (customers
         whose observation ends in the phase while still active), ``exposure_months``,
         ``monthly_hazard`` = churned / exposure_months, ``hazard_ci_low``/``hazard_ci_high``
         (exact Poisson interval: ``chi2.ppf(a/2, 2k)/2`` and ``chi2.ppf(1-a/2, 2k+2)/2``
@@ -246,8 +270,9 @@ def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_
     -----
     Vectorised: one ``np.clip`` per phase over the whole column, then a group-by, so it runs on
     millions of rows. Every customer is counted; none is dropped. Identities that always hold:
-    exposures of the phases add up to the total duration, and
-    ``customers_entering[i] = churned[i] + censored[i] + customers_entering[i + 1]``.
+    exposures of the phases add up to the total duration (minus the total entry time, with
+    ``entry_col``), and ``customers_entering[i] = churned[i] + censored[i] +
+    customers_entering[i + 1]`` (minus those who entered late in phase ``i + 1``).
 
     The hazards are the maximum-likelihood estimates of a piecewise-constant hazard, the same
     as :class:`lifelines.PiecewiseExponentialFitter` (``1 / lambda_i``) except for churn exactly
@@ -269,9 +294,23 @@ def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_
     0  onboarding                   4             11.0          0.0909
     1    adoption                   3             14.0          0.0714
     2    maturity                   2              4.0          0.2500
+
+    The same customers, but the one with 12 months came under observation at month 4 and
+    the one with 10 at month 10: their months before entry are not exposure (onboarding
+    2 + 3 + 0 + 0 = 5, adoption 0 + 2 + 5 + 0 = 7, maturity 0 + 0 + 3 + 0 = 3), and the
+    customer entering at 10 is at risk in maturity only:
+
+    >>> late = life.assign(entry=[0, 0, 4, 10])
+    >>> t = continuation(late, overall=False, entry_col="entry")
+    >>> t[["phase", "customers_entering", "exposure_months", "churned"]]
+            phase  customers_entering  exposure_months  churned
+    0  onboarding                   2              5.0        1
+    1    adoption                   2              7.0        1
+    2    maturity                   2              3.0        1
     """
     by_cols = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    errors.check_columns(lifetimes, [duration_col, event_col, *by_cols], "lifetimes")
+    errors.check_columns(lifetimes, [duration_col, event_col, *by_cols, entry_col],
+                         "lifetimes")
     errors.check_not_empty(lifetimes, "lifetimes")
     if not 0 < confidence < 1:
         raise DataError(f"confidence: must lie strictly between 0 and 1; got {confidence}.")
@@ -288,17 +327,21 @@ def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_
     errors._fail(lifetimes, duration_col, "durations must be finite (no infinite lifetimes)",
                  np.isinf(d), id_col)
     churned = errors.parse_flags(lifetimes, event_col, id_col=id_col).to_numpy()
+    e = _entry(lifetimes, entry_col, d, churned, id_col)
 
     edges = np.concatenate([[0.0], b, [np.inf]])
-    last_phase = _phase_index(d, b, event=True)     # phase in which the exposure ends
-    cols: dict[str, np.ndarray] = {}
+    first_phase = _phase_index(e, b)                # phase in which the exposure starts
+    # phase in which the exposure ends (a customer leaving observation at its entry ends
+    # where it entered)
+    last_phase = np.maximum(_phase_index(d, b, event=True), first_phase)
+    cols: dict[str, np.ndarray] = {"n": np.ones(len(d), dtype=np.int64)}
     for i in range(len(names)):
         lo, hi = edges[i], edges[i + 1]
-        cols[f"exposure_{i}"] = np.clip(d, lo, hi) - lo
+        cols[f"exposure_{i}"] = np.clip(d, lo, hi) - np.clip(e, lo, hi)
         ends_here = last_phase == i
         cols[f"churned_{i}"] = (ends_here & churned).astype(np.int64)
         cols[f"censored_{i}"] = (ends_here & ~churned).astype(np.int64)
-        cols[f"entering_{i}"] = (last_phase >= i).astype(np.int64)
+        cols[f"entering_{i}"] = ((first_phase <= i) & (last_phase >= i)).astype(np.int64)
     parts = pd.DataFrame(cols, index=lifetimes.index)
 
     if by_cols:
@@ -314,7 +357,7 @@ def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_
             rows.append((*key_t, names[i], edges[i], edges[i + 1], s[f"entering_{i}"],
                          s[f"churned_{i}"], s[f"censored_{i}"], s[f"exposure_{i}"]))
         if overall:
-            rows.append((*key_t, overall_name, 0.0, np.inf, s["entering_0"],
+            rows.append((*key_t, overall_name, 0.0, np.inf, s["n"],
                          sum(s[f"churned_{i}"] for i in range(n_phase)),
                          sum(s[f"censored_{i}"] for i in range(n_phase)),
                          sum(s[f"exposure_{i}"] for i in range(n_phase))))
