@@ -425,6 +425,48 @@ def test_millions_of_rows_are_fine():
     assert t["exposure_months"].iloc[:3].sum() == pytest.approx(life["duration"].sum())
 
 
+# ---------------------------------------------------------------------------- pooled hazards
+
+def test_pooled_hazards_by_hand():
+    # Monthly hazards 10%, 10%, 10%, 5%, 5%, 5%, 5%, 5%, 5%, 2%, 2%: each phase's pooled hazard
+    # is its own constant hazard (weights do not matter when the hazard is constant).
+    h = np.array([0.1] * 3 + [0.05] * 6 + [0.02] * 2)
+    s = np.r_[1.0, np.cumprod(1 - h)]
+    t = phases.pooled_hazards(s)
+    np.testing.assert_allclose(t["monthly_hazard"], [0.1, 0.05, 0.02])
+    np.testing.assert_allclose(t["monthly_continuation"], [0.9, 0.95, 0.98])
+    assert t["end_month"].tolist() == [3, 9, 11]
+    # within a phase the hazards are averaged with weights S(k) (default) or at_risk
+    s2 = np.array([1.0, 0.8, 0.72, 0.684])          # hazards 0.2, 0.1, 0.05
+    got = phases.pooled_hazards(s2).iloc[0]["monthly_hazard"]
+    assert got == pytest.approx((1 - 0.684) / (1 + 0.8 + 0.72))     # churned / months at risk
+    w = phases.pooled_hazards(s2, at_risk=[10, 0, 30]).iloc[0]["monthly_hazard"]
+    assert w == pytest.approx((10 * 0.2 + 30 * 0.05) / 40)
+
+
+def test_pooled_hazards_of_a_counted_cohort_equal_continuation():
+    # A cohort with no censoring: S from the counts, then pooled_hazards == continuation().
+    rng = np.random.default_rng(9)
+    lifetime = rng.geometric(rng.beta(0.5, 2.8, 5000))
+    life = pd.DataFrame({"duration": np.minimum(lifetime, 40).astype(float),
+                         "churned": lifetime <= 40})          # followed for 40 months
+    s = np.array([(lifetime > k).mean() for k in range(41)])
+    np.testing.assert_allclose(phases.pooled_hazards(s)["monthly_hazard"],
+                               phases.continuation(life, overall=False)["monthly_hazard"])
+
+
+@pytest.mark.parametrize("survival, at_risk, match", [
+    ([1.0], None, "at least two"),
+    ([1.0, 1.2], None, "at least two"),
+    ([1.0, 0.5, 0.7], None, "never increasing"),
+    ([1.0, 0.9, 0.8], [1.0], "one weight per month"),
+    ([1.0, 0.9, 0.8], [1.0, -1.0], ">= 0"),
+])
+def test_pooled_hazards_validates(survival, at_risk, match):
+    with pytest.raises(DataError, match=match):
+        phases.pooled_hazards(survival, at_risk=at_risk)
+
+
 # ---------------------------------------------------------------------------- what-if
 
 def test_survival_curve_is_piecewise_geometric():
@@ -486,13 +528,30 @@ def test_what_if_takes_a_continuation_table():
 @pytest.mark.parametrize("hazards, changes, match", [
     ([0.1, 0.05, 0.02], {"onbording": 0.8}, "unknown phase"),
     ([0.1, 0.05], {}, "3 phases"),
-    ([0.1, 0.05, 1.2], {}, r"\[0, 1\]"),
+    ([0.1, 0.05, 1.2], {}, "fraction from 0 to 1"),
+    ([10, 5, 2], {}, "looks like a percent: pass 0.1"),
     ([0.6, 0.05, 0.02], {"onboarding": 2.0}, "exceeds 1"),
     ([0.1, 0.05, 0.02], {"onboarding": -1}, ">= 0"),
 ])
 def test_what_if_validates(hazards, changes, match):
     with pytest.raises(DataError, match=match):
         phases.what_if(hazards, changes)
+
+
+def test_rates_given_as_percents_are_refused_with_a_hint():
+    with pytest.raises(DataError, match="discount_rate.*looks like a percent: pass 0.08"):
+        phases.what_if([0.1, 0.05, 0.02], {"onboarding": 0.8}, discount_rate=8)
+    with pytest.raises(DataError, match="discount_rate.*looks like a percent: pass 0.08"):
+        phases.expected_lifetime([0.1, 0.05, 0.02], discount_rate=8)
+    with pytest.raises(DataError, match="discount_rate"):
+        phases.expected_lifetime([0.1, 0.05, 0.02], discount_rate=-0.1)
+
+
+def test_homogeneous_what_if_says_it_is_an_approximation():
+    w = phases.what_if([0.10, 0.05, 0.02], {"onboarding": 0.8})
+    assert (w["model"] == "homogeneous (approximation)").all()
+    assert "approximation" in w.attrs and "fit_model" in w.attrs["approximation"]
+    assert "approximation" in phases.what_if.__doc__.lower()
 
 
 def test_what_if_needs_whole_month_boundaries():
