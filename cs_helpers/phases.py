@@ -720,8 +720,9 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
     title, xlabel, ylabel : str
         Figure texts (the y axis is a percentage).
     ylim : (float, float), optional
-        y-axis range in fractions; by default it zooms in on the bars (continuation is usually
-        close to 100%).
+        y-axis range in fractions; by default 0 to 100%, so bar heights compare honestly. A
+        range that starts above 0 (to zoom in on continuations close to 100%) is marked: a
+        break sign on the axis and "(axis starts at X%)" in the y label.
 
     Returns
     -------
@@ -774,15 +775,24 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
         ax.axhline(pooled_value, color="#000000", linestyle="--", linewidth=1.2,
                    label=f"all phases pooled ({pooled_value:.1%})")
     if ylim is None:
-        finite = np.concatenate(lows)
-        finite = finite[np.isfinite(finite)]
-        bottom = max(0.0, np.floor((finite.min() if len(finite) else 0.0) * 20 - 1) / 20)
-        ylim = (bottom, 1.0)
-    ax.set_ylim(*ylim)
+        ylim = (0.0, 1.0)
+        # headroom above 100% for the value labels, ticks only up to 100%
+        ax.set_yticks(np.linspace(0, 1, 6))
+        ax.set_ylim(0.0, 1.1)
+    else:
+        ax.set_ylim(*ylim)
     ax.set_xticks(x, phase_names)
     # whole-percent labels would repeat (92% for 92.5%) on a narrow range
     plotting.percent_axis(ax, decimals=0 if ylim[1] - ylim[0] > 0.3 else 1)
+    if ylim[0] > 0:
+        # a truncated axis exaggerates differences: say so on the axis itself
+        ylabel = f"{ylabel} (axis starts at {ylim[0]:.0%})"
+        kw = {"transform": ax.transAxes, "color": "#000000", "clip_on": False, "linewidth": 1}
+        for dy in (0.0, 0.025):
+            ax.plot([-0.015, 0.015], [0.01 + dy, 0.03 + dy], **kw)
     plotting.finish(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend_title=by)
+    if ax.get_legend() is not None:       # beside the bars, not over them
+        ax.legend(title=by, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 

@@ -572,6 +572,16 @@ def test_plot_continuation_has_title_labels_and_percent_axis():
     assert any("pooled" in t for t in ax.get_legend_handles_labels()[1])
 
 
+def test_plot_continuation_starts_at_zero_or_says_it_does_not():
+    ax = phases.plot_continuation(phases.continuation(_four()))
+    assert ax.get_ylim()[0] == 0
+    assert "starts at" not in ax.get_ylabel()
+    zoomed = phases.plot_continuation(phases.continuation(_four()), ylim=(0.6, 1.0))
+    assert zoomed.get_ylim()[0] == pytest.approx(0.6)
+    assert "(axis starts at 60%)" in zoomed.get_ylabel()
+    assert len(zoomed.lines) >= 2                   # the break sign
+
+
 def test_plot_continuation_by_segment_in_japanese_without_missing_glyphs():
     life = _four().assign(plan=["single", "double", "single", "double"])
     ax = phases.plot_continuation(phases.continuation(life, by="plan", labels="ja"),
