@@ -10,7 +10,7 @@ health scores, on the course's simulated datasets or on your own customer table.
 
 from __future__ import annotations
 
-from . import datasets, engines, health, ltv, nps, phases, plotting, schema
+from . import datasets, engines, health, ltv, nps, phase_model, phases, plotting, schema
 from .churn import (
     annualize,
     churn_rate,
@@ -38,6 +38,6 @@ def __getattr__(name: str):
 __all__ = [
     "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "churn_rate",
     "cohort_retention", "datasets", "engines", "health", "lifetimes_from_tenure", "ltv", "nps", "monthly_from_annual",
-    "phases", "plotting", "repeat_purchase_rate", "revenue_retention", "schema", "simulate",
+    "phase_model", "phases", "plotting", "repeat_purchase_rate", "revenue_retention", "schema", "simulate",
     "survival_curves", "to_lifetimes",
 ]

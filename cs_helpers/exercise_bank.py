@@ -571,12 +571,11 @@ register(Exercise(
 # --------------------------------------------------------------------------------------------
 # 06 · phase strategy
 
-def _maturity_double(overall: bool = False) -> float:
+def _phase_continuation_06(phase: str = "onboarding", plan: str | None = "double") -> float:
     from . import phases
-    life = to_lifetimes(_members(), **B2C)
-    part = life[life["plan"] == "double"]
-    table = phases.continuation(part, id_col="member_id").set_index("phase")
-    return float(table.loc["overall" if overall else "maturity", "monthly_continuation"])
+    life = _life() if plan is None else _life()[_life()["plan"] == plan]
+    table = phases.continuation(life, id_col="member_id").set_index("phase")
+    return float(table.loc[phase, "monthly_continuation"])
 
 
 def _sbg_true():
@@ -585,12 +584,50 @@ def _sbg_true():
     return ltv.ShiftedBetaGeometric(p["alpha"], p["beta"])
 
 
+#: The basis of the 06 what-ifs: months valued and annual discount rate (as in notebook 06).
+HORIZON_06, DISCOUNT_06 = 60, 0.08
+
+
+@cache
+def _double_life() -> pd.DataFrame:
+    life = _life()
+    return life[life["plan"] == "double"]
+
+
+@cache
+def _phase_model_06(segment: str = "double"):
+    from . import phases
+    life = _double_life() if segment == "double" else _life()
+    return phases.fit_model(life, id_col="member_id")
+
+
+def _gain_06(segment: str = "double", horizon: int = HORIZON_06,
+             discount_rate: float = DISCOUNT_06, row: str = "gain") -> float:
+    w = _phase_model_06(segment).what_if({"onboarding": 0.8}, horizon=horizon,
+                                         discount_rate=discount_rate)
+    return float(w.loc[row, "expected_lifetime_months"])
+
+
+def _homogeneous_gain_06(horizon: int | None = HORIZON_06) -> float:
+    from . import phases
+    table = phases.continuation(_double_life(), id_col="member_id")
+    w = phases.what_if(table, {"onboarding": 0.8}, horizon=horizon, discount_rate=DISCOUNT_06)
+    return float(w["expected_lifetime_months"].diff().iloc[1])
+
+
 register(Exercise(
-    "06.1", "Monthly continuation in the maturity phase (9+ months) of members who joined on the "
-    "double plan (durations as cs.to_lifetimes gives them)",
-    expected=_maturity_double, rtol=0.0005,
-    mistakes=(Mistake(lambda: _maturity_double(True),
-                      "that is their continuation over all phases pooled."),),
+    "06.1", "Monthly continuation in the onboarding phase (the first 3 months) of members who "
+    "joined on the double plan (durations as cs.to_lifetimes gives them)",
+    expected=_phase_continuation_06, rtol=0.0005,
+    mistakes=(Mistake(lambda: _phase_continuation_06(plan=None),
+                      "that is the onboarding continuation of ALL members (the lesson's "
+                      "table); keep only the members who joined on the double plan."),
+              Mistake(lambda: _phase_continuation_06(plan="single"),
+                      "that is the single plan's onboarding continuation."),
+              Mistake(lambda: _phase_continuation_06("overall"),
+                      "that is their continuation over all phases pooled."),
+              Mistake(lambda: 1 - _phase_continuation_06(),
+                      "that is the monthly hazard (churn); continuation is 1 - hazard.")),
     hints=("cs.phases.continuation(lifetimes_of_double_plan_members, id_col='member_id')",),
     explanation="Cancellations in the phase / member-months spent in it, then 1 - hazard."))
 
@@ -606,22 +643,66 @@ register(Exercise(
     explanation="Retention rises with tenure from sorting alone."))
 
 register(Exercise(
-    "06.3", "A report says continuation rose from about 95% to 98% for members past nine months, "
-    "so the phase programme works. (a) yes, the rise proves it; (b) not by itself: sorting alone "
-    "produces such a rise, so compare with a baseline or an experiment",
-    expected=lambda: "b", kind="choice", choices=("a", "b"),
-    mistakes=(Mistake(lambda: "a", "heterogeneous customers produce rising continuation with no "
-                                   "CS at all (section 3 of notebook 06)."),),
-    explanation="Credit a strategy only against a sorting baseline or a randomised comparison."))
+    "06.3", "A report says: 'continuation rose from about 95% to 98% for members past nine "
+    "months, so the phase programme works.' Which reply is best? (a) Agreed: three points of "
+    "monthly continuation is a large rise. (b) Agreed if the 98% has a narrow confidence "
+    "interval that excludes 95%. (c) Ask what continuation past nine months would be without "
+    "the programme. (d) Disagree: a phase programme cannot change continuation.",
+    expected=lambda: "c", kind="choice", choices=("a", "b", "c", "d"),
+    mistakes=(
+        Mistake(lambda: "a", "the size of a rise says nothing about its cause: in section 3 of "
+                             "notebook 06 members who differ produce such a rise with no CS."),
+        Mistake(lambda: "b", "a narrow interval shows the rise is not chance, not that the "
+                             "programme caused it: sorting produces a rise that is just as "
+                             "real."),
+        Mistake(lambda: "d", "too strong: the programme may well work (notebook 06 finds a "
+                             "real, smaller phase effect); the reported numbers alone cannot "
+                             "show it."),
+    ),
+    hints=("What would the continuation of members past nine months be if the programme "
+           "did nothing at all?",),
+    explanation="Credit a strategy only against a baseline without it: a sorting baseline, a "
+                "model in which members differ, or a randomised comparison."))
 
 register(Exercise(
-    "06.4", "You can fund one programme that cuts one phase's hazard by 20%. How do you choose the "
+    "06.4", "You can fund one programme that cuts one phase's churn by 20%. How do you choose the "
     "phase?",
     expected=None, kind="judgement",
-    model_answer="Compare the LTV gained per new member for each phase (cs.phases.what_if), "
-    "which depends on how many members reach the phase, its hazard and how long they stay in "
-    "it; then weigh it against each programme's cost and how sure you are it works (test it on "
-    "a random half first)."))
+    model_answer="Compare the LTV gained per new member for each phase on a model in which "
+    "members differ (cs.phases.fit_model, then model.what_if), over a stated horizon and "
+    "discount rate and with its interval: the gain depends on how many members reach the "
+    "phase, how likely they themselves are to leave and how long they stay in it. Do not use "
+    "the homogeneous approximation (phases.what_if): it overstates early-phase programmes. "
+    "Then weigh each gain against the programme's cost and how sure you are it works (test it "
+    "on a random half of new members first)."))
+
+register(Exercise(
+    "06.5", "Fit the phase model to the members who joined on the double plan. By how many "
+    f"discounted months ({HORIZON_06} months, {DISCOUNT_06:.0%} a year) does 20% less churn in "
+    "onboarding raise a new double-plan member's expected lifetime? (two decimals, as in the "
+    "lesson)",
+    expected=_gain_06, rtol=0.0, atol=0.0051,
+    mistakes=(
+        Mistake(lambda: _homogeneous_gain_06(),
+                "that is the homogeneous approximation (cs.phases.what_if), which treats every "
+                "member of a phase alike and overstates the gain; use the fitted model's "
+                "what_if."),
+        Mistake(lambda: _homogeneous_gain_06(None),
+                "that is the homogeneous approximation with no horizon; use the fitted model "
+                "over 60 months."),
+        Mistake(lambda: _gain_06("all"),
+                "that is the gain for all members; fit the model to double-plan members only."),
+        Mistake(lambda: _gain_06(discount_rate=0.0),
+                "that gain is not discounted: pass discount_rate=0.08."),
+        Mistake(lambda: _gain_06(row="what-if"),
+                "that is the expected lifetime after the change; the question asks for the "
+                "gain (what-if minus baseline)."),
+    ),
+    hints=("model = cs.phases.fit_model(double_members_lifetimes, id_col='member_id')",
+           "model.what_if({'onboarding': 0.8}, horizon=60, discount_rate=0.08).loc['gain', "
+           "'expected_lifetime_months']"),
+    explanation="The model knows the members it keeps through onboarding are the likely "
+                "leavers, so the gain is far below what treating every member alike suggests."))
 
 
 # --------------------------------------------------------------------------------------------
