@@ -149,8 +149,9 @@ register(Exercise(
     model_answer="Not necessarily. The test says the two retention curves differ by more than "
     "chance would explain. It does not say why: members who expect to rent a lot may choose the "
     "double plan and would have stayed anyway (self-selection), and members can switch plans. "
-    "To learn the effect of the plan, offer an upgrade to a random half of single-plan members "
-    "and compare the halves."))
+    "Nor does it give a size: grouped by plan at joining, the double plan's lower churn is "
+    "confined to the first months. To learn the effect of the plan, offer an upgrade to a "
+    "random half of single-plan members and compare the halves."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,16 +378,31 @@ register(Exercise(
 # 07 · onboarding
 
 REPORTED_CHURN_07 = 0.006
+#: The landmark of exercise 07.3, in calendar months after the start (the lesson uses 3).
+LANDMARK_07_3 = 2
 
 
-def _landmark_60() -> float:
+def _onboarded_by_landmark(months: int) -> pd.Series:
+    """True for accounts that completed all four milestones on or before the landmark date
+    (the start date plus ``months`` calendar months), as notebook 07 defines "onboarded"."""
+    ob = datasets.load("b2b_onboarding").merge(_accounts()[["account_id", "start_date"]])
+    by_then = ob[ob["completed_date"] <= ob["start_date"] + pd.DateOffset(months=months)]
+    return by_then.groupby("account_id").size().eq(4)
+
+
+def _landmark_rate(months: int, *, landmark: float | None = None, count_from: float | None = None,
+                   onboarded: pd.Series | None = None) -> float:
+    """Monthly churn after the landmark of accounts onboarded by then (events / account-months).
+
+    The keywords build the recognised mistakes: another landmark duration (``landmark``),
+    exposure counted from another time (``count_from``), another onboarding definition."""
     life = to_lifetimes(_accounts(), id_col="account_id")
-    onboarded = _onboarded_within(60)
-    landmark = 60 / 30.4375
+    landmark = float(months) if landmark is None else landmark
+    count_from = landmark if count_from is None else count_from
+    onboarded = _onboarded_by_landmark(months) if onboarded is None else onboarded
     alive = life[life["duration"] > landmark]
-    yes = alive["account_id"].map(onboarded).eq(True).to_numpy()
-    part = alive[yes]
-    return float(part["churned"].sum() / (part["duration"] - landmark).sum())
+    part = alive[alive["account_id"].map(onboarded).eq(True).to_numpy()]
+    return float(part["churned"].sum() / (part["duration"] - count_from).sum())
 
 
 def _naive_ever() -> float:
@@ -418,17 +434,34 @@ register(Exercise(
     explanation="1 - 0.994^12."))
 
 register(Exercise(
-    "07.3", "Landmark at day 60: among accounts still customers at day 60 that had completed all "
-    "four milestones by day 60, monthly churn after day 60 (churn events / account-months)",
-    expected=_landmark_60, rtol=0.01,
-    mistakes=(Mistake(_naive_ever,
-                      "you compared accounts that EVER completed onboarding, from their start: "
-                      "that credits onboarding with the survival it required (immortal-time "
-                      "bias). Keep accounts alive at day 60 and count from day 60."),),
-    hints=("Keep accounts whose duration is above 60 / 30.4375 months.",
-           "Group them by 'all four milestones completed within 60 days', then divide churn "
-           "events by the months each account was followed after day 60."),
-    explanation="Both groups start alive at the landmark, so nobody gets immortal time."))
+    "07.3", "Landmark at month 2: among accounts still customers 2 months after their start that "
+    "had completed all four milestones by then (on or before the start date + 2 calendar months), "
+    "monthly churn after the landmark (churn events / account-months followed after month 2)",
+    expected=lambda: _landmark_rate(LANDMARK_07_3), rtol=0.01,
+    mistakes=(
+        Mistake(_naive_ever,
+                "you compared accounts that EVER completed onboarding, from their start: "
+                "that credits onboarding with the survival it required (immortal-time "
+                "bias). Keep accounts alive at month 2 and count from month 2."),
+        Mistake(lambda: _landmark_rate(LANDMARK_07_3, count_from=0.0),
+                "you kept the right accounts but counted their months from the start; count "
+                "only the months after the landmark (duration - 2)."),
+        Mistake(lambda: _landmark_rate(3),
+                "that is the lesson's landmark at month 3; this exercise moves it to month 2."),
+        Mistake(lambda: _landmark_rate(LANDMARK_07_3, landmark=60 / 30.4375,
+                                      onboarded=_onboarded_within(60)),
+                "you used day 60 and 60 / 30.4375 months; durations are calendar months, so the "
+                "landmark is exactly 2.0, the second monthly anniversary of the start."),
+        Mistake(lambda: _landmark_rate(LANDMARK_07_3, onboarded=_onboarded_within(60)),
+                "you counted milestones done within 60 days; the landmark is the date 2 calendar "
+                "months after the start (59 to 62 days): start_date + pd.DateOffset(months=2)."),
+    ),
+    hints=("Keep accounts whose duration is above 2 (calendar months).",
+           "'Onboarded' = all four milestones with completed_date <= start_date + "
+           "pd.DateOffset(months=2). Divide their churn events by the months each was followed "
+           "after month 2 (duration - 2)."),
+    explanation="Both groups start alive at the landmark and are grouped by what they had done "
+    "by then, so nobody gets immortal time."))
 
 register(Exercise(
     "07.4", "Which design can show that an onboarding programme CAUSES lower churn? (a) compare "
