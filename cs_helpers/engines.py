@@ -564,17 +564,19 @@ def _clean_subscriptions(t: _SQL, id_col: str | None, start_col: str, end_col: s
 
 def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                  start_col: str = "start_date", end_col: str = "end_date",
-                 as_of: Any = None, month: str = "calendar", date_format: str | None = None,
-                 dayfirst: bool | None = None) -> Any:
+                 as_of: Any = None, month: str = "calendar", observed_from: Any = None,
+                 date_format: str | None = None, dayfirst: bool | None = None) -> Any:
     """:func:`cs_helpers.to_lifetimes` for a DuckDB relation or a Spark DataFrame.
 
     Checks the table in the engine (same rules as for pandas), then returns a *lazy* table of
     the same engine with the input's columns plus ``duration`` (DOUBLE, calendar months by
     default, or days / 30.4375 with ``month="average"``: the same numbers as the pandas path)
     and ``churned`` (BOOLEAN), ready for :func:`cs_helpers.survival_curves`. Customers who
-    start after ``as_of`` are left out with a :class:`cs_helpers.DataWarning`.
+    start after ``as_of`` are left out with a :class:`cs_helpers.DataWarning`. With
+    ``observed_from`` an ``entry`` column is added and customers who ended by then are left
+    out with a warning, as in the pandas path.
     """
-    from .lifetimes import _check_month
+    from .lifetimes import _check_month, _observed_from
 
     month = _check_month(month)
     t = _wrap(subs)
@@ -587,10 +589,30 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                           + [f"{end} AS {_HELPERS[1]}"], where=keep), d.engine)
         end, keep = _HELPERS[1], None
     stop = f"coalesce({end}, {d.literal_date(as_of_ts)})"
-    others = [t.q(c) for c in t.columns if c not in ("duration", "churned") + _HELPERS]
+    others = [t.q(c) for c in t.columns if c not in ("duration", "churned", "entry") + _HELPERS]
     exprs = others + [f"{d.months_between(start, stop, month)} AS duration",
                       f"({end} IS NOT NULL) AS churned"]
+    if observed_from is not None:
+        window_ts = _observed_from(observed_from, as_of_ts, date_format, dayfirst)
+        window = d.literal_date(window_ts)
+        gone = f"({end} IS NOT NULL AND {end} <= {window})"
+        among = f"({keep}) AND {gone}" if keep else gone
+        n_gone = int(d.run(f"SELECT count(*) AS n FROM {{t}} WHERE {among}").iloc[0]["n"])
+        if n_gone:
+            ids: list[str] = []
+            if id_col is not None:
+                ids = [str(v) for v in d.run(f"SELECT {d.q(id_col)} AS id FROM {{t}} WHERE "
+                                             f"{among} LIMIT {errors.MAX_IDS}")["id"]]
+            errors.record_filtered(pd.DataFrame(), _ENDED_BEFORE.format(window=window_ts.date()),
+                                   n_gone, ids, stacklevel=4)
+        first = f"(CASE WHEN {start} > {window} THEN {start} ELSE {window} END)"
+        exprs.append(f"{d.months_between(start, first, month)} AS entry")
+        keep = f"({keep}) AND NOT {gone}" if keep else f"NOT {gone}"
     return d.select(exprs, where=keep)
+
+
+_ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (the table "
+                 "cannot represent them fairly: others who ended before then are missing)")
 
 
 def subscription_periods(subs: Any, freq: str, as_of: Any, id_col: str | None,
@@ -650,18 +672,23 @@ def _flag(t: _SQL, col: str, true_values: Sequence = errors.TRUE_VALUES,
 
 
 def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
-                    event_col: str) -> pd.DataFrame:
+                    event_col: str, entry_col: str | None = None) -> pd.DataFrame:
     """:func:`cs_helpers.survival.aggregate_lifetimes` run in the engine.
 
-    Same output: ``group`` (when ``by`` is given), ``duration``, ``churned``, ``customers``,
-    sorted by group label, duration and churned.
+    Same output: ``group`` (when ``by`` is given), ``entry`` (when ``entry_col`` is given),
+    ``duration``, ``churned``, ``customers``, sorted by group label, entry, duration and
+    churned.
     """
     t = _wrap(lifetimes)
-    t.check_columns([duration_col, event_col, by], "lifetimes")
+    t.check_columns([duration_col, event_col, by, entry_col], "lifetimes")
     dur, flag = t.number(duration_col), _flag(t, event_col)
-    group = f"{t.q(by)} AS grp, " if by is not None else ""
-    keys = "grp, duration, churned" if by is not None else "duration, churned"
-    inner = f"SELECT {group}{dur} AS duration, {flag} AS churned FROM {{t}}"
+    cols = (["grp"] if by is not None else []) + (["entry"] if entry_col is not None else []) \
+        + ["duration", "churned"]
+    select = ([f"{t.q(by)} AS grp"] if by is not None else []) \
+        + ([f"{t.number(entry_col)} AS entry"] if entry_col is not None else []) \
+        + [f"{dur} AS duration", f"{flag} AS churned"]
+    keys = ", ".join(cols)
+    inner = f"SELECT {', '.join(select)} FROM {{t}}"
     # One pass: the count itself. Rows that break a rule (a duration that is not a number or
     # is negative, an unknown flag, a missing group) land in their own groups (NULL, NaN or
     # negative keys), so the checks read the small result instead of scanning the table again.
@@ -671,24 +698,33 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
         raise DataError("The lifetimes table is empty (0 rows): there is nothing to measure.")
     d = pd.to_numeric(got["duration"], errors="coerce")
     rules = [(duration_col, "values must be numbers (not missing, not text)", d.isna()),
-             (duration_col, "values must be finite numbers (not infinite)", np.isinf(d)),
              (duration_col, "values must not be negative", d < 0),
+             (duration_col, "durations must be finite (no infinite lifetimes)", np.isinf(d)),
              (event_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "
               "(still active)", got["churned"].isna())]
+    if entry_col is not None:
+        ent = pd.to_numeric(got["entry"], errors="coerce")
+        rules += [(entry_col, "values must be numbers (not missing, not text)", ent.isna()),
+                  (entry_col, "values must not be negative", ent < 0),
+                  (entry_col, f"entry must not be after the end of the follow-up "
+                   f"({duration_col})", ent > d)]
     if by is not None:
         rules.append((by, "group labels must not be missing", got["grp"].isna()))
     for column, rule, bad in rules:
         n_bad = int(got.loc[bad.to_numpy(dtype=bool), "customers"].sum())
         if n_bad:
             t._message(column, rule, n_bad, n_rows, [], False)
-    got = got.astype({"duration": float, "churned": bool, "customers": np.int64})
+    types = {"duration": float, "churned": bool, "customers": np.int64}
+    if entry_col is not None:
+        types["entry"] = float
+    got = got.astype(types)
+    sort_cols = [c for c in ("entry", "duration", "churned") if c in got.columns]
     if by is None:
-        return got.sort_values(["duration", "churned"], ignore_index=True)
+        return got.sort_values(sort_cols, ignore_index=True)
     got = got.rename(columns={"grp": "group"})
-    order = np.lexsort((got["churned"].to_numpy(), got["duration"].to_numpy(),
-                        pd.factorize(got["group"], sort=True)[0]))
-    return got.iloc[order].reset_index(drop=True)[["group", "duration", "churned",
-                                                   "customers"]]
+    order = np.lexsort(tuple(got[c].to_numpy() for c in reversed(sort_cols))
+                       + (pd.factorize(got["group"], sort=True)[0],))
+    return got.iloc[order].reset_index(drop=True)[["group", *sort_cols, "customers"]]
 
 
 def lifetimes_from_tenure(table: Any, *, tenure_col: str, churned_col: str,

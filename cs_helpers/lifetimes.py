@@ -159,8 +159,8 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
 
 def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                  start_col: str = "start_date", end_col: str = "end_date",
-                 as_of: Any = None, month: str = "calendar", date_format: str | None = None,
-                 dayfirst: bool | None = None) -> pd.DataFrame:
+                 as_of: Any = None, month: str = "calendar", observed_from: Any = None,
+                 date_format: str | None = None, dayfirst: bool | None = None) -> pd.DataFrame:
     """One row per customer with ``duration`` (months) and ``churned``, from start/end dates.
 
     Parameters
@@ -181,6 +181,14 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
         anniversaries of the start plus the fraction of the month in progress (see
         :func:`calendar_months`), so a cancellation on the anniversary is exactly 1, 2, 3...
         months. ``"average"``: days / 30.4375, the older convention (kept for comparison).
+    observed_from : date-like, optional
+        For a table that only holds customers still active on some date (an export of the
+        billing system since 2022-01-01, say): the date observation began. Customers who
+        started earlier came under observation late; an ``entry`` column gives the months of
+        their life already behind them then (0 for later starters), for
+        ``cs.survival_curves(life, entry_col="entry")``. Customers whose end date falls on or
+        before ``observed_from`` are left out with a :class:`DataWarning`: the export would
+        hold only some of them, so they cannot be counted fairly.
     date_format : str, optional
         How the dates are written when that cannot be read from the values themselves: a
         ``strptime`` format (``"%d/%m/%Y"``), ``"mixed"`` (several unambiguous formats in one
@@ -219,6 +227,11 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     'calendar'
     >>> to_lifetimes(subs, as_of="2024-07-01", month="average")["duration"].round(3).tolist()
     [1.971, 5.979]
+
+    Observed only from 1 February 2024: customer ``a`` was then one month into its life.
+
+    >>> to_lifetimes(subs, as_of="2024-07-01", observed_from="2024-02-01")["entry"].tolist()
+    [1.0, 1.0]
     """
     from . import engines
 
@@ -226,16 +239,45 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     if engines.is_sql_table(subs):
         return engines.to_lifetimes(subs, id_col=id_col, start_col=start_col,
                                     end_col=end_col, as_of=as_of, month=month,
-                                    date_format=date_format, dayfirst=dayfirst)
+                                    observed_from=observed_from, date_format=date_format,
+                                    dayfirst=dayfirst)
     clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
                                 as_of=as_of, date_format=date_format, dayfirst=dayfirst)
     as_of_ts = clean.attrs["as_of"]
+    attrs = {**clean.attrs, "month": month, "id_col": id_col}
+    if observed_from is not None:
+        window = _observed_from(observed_from, as_of_ts, date_format, dayfirst)
+        gone = (clean[end_col] <= window).to_numpy()
+        if gone.any():
+            ids = errors.offending_ids(clean, gone, id_col)
+            clean = clean.loc[~gone]
+            clean.attrs = attrs
+            errors.record_filtered(clean, _ENDED_BEFORE.format(window=window.date()),
+                                   int(gone.sum()), ids, stacklevel=3)
+            attrs = clean.attrs
+        attrs["observed_from"] = window
     stop = clean[end_col].fillna(as_of_ts)
     out = clean.copy()
     out["duration"] = durations(clean[start_col], stop, month)
     out["churned"] = clean[end_col].notna().to_numpy()
-    out.attrs = {**clean.attrs, "month": month}
+    if observed_from is not None:
+        first = clean[start_col].where(clean[start_col] > window, window)
+        out["entry"] = durations(clean[start_col], first, month)
+    out.attrs = attrs
     return out
+
+
+_ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (the table "
+                 "cannot represent them fairly: others who ended before then are missing)")
+
+
+def _observed_from(value: Any, as_of: pd.Timestamp, date_format: str | None = None,
+                   dayfirst: bool | None = None) -> pd.Timestamp:
+    ts = errors.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
+    if ts > as_of:
+        raise DataError(f"observed_from: {ts.date()} is after as_of={as_of.date()}: "
+                        "observation must begin before it ends.")
+    return ts
 
 
 def _check_month(month: str) -> str:

@@ -162,6 +162,35 @@ def test_month_end_durations_same_on_every_engine(to_engine, month):
         assert expected["duration"].iloc[:4].tolist() == [1.0, 2.0, 1.0, 12.0]
 
 
+def test_late_entry_same_on_every_engine(engine, con, request):
+    # an export that begins on 2024-01-01: entry and the left-out early leavers, then the curves
+    path = datasets.data_dir() / "b2c_members.csv"
+    kw = dict(MEMBERS, observed_from="2024-01-01")
+    with pytest.warns(DataWarning, match="ended by observed_from=2024-01-01") as pd_warn:
+        expected = cs.to_lifetimes(pd.read_csv(path), **kw)
+    with pytest.warns(DataWarning, match="ended by observed_from=2024-01-01") as en_warn:
+        rel = cs.to_lifetimes(_read(engine, con, request, path), **kw)
+    assert str(pd_warn[0].message) == str(en_warn[0].message)
+    got = (rel.df() if engine == "duckdb" else rel.toPandas()).sort_values(
+        "member_id", ignore_index=True)
+    expected = expected.sort_values("member_id", ignore_index=True)
+    for col in ("duration", "entry"):
+        np.testing.assert_array_equal(got[col].to_numpy(), expected[col].to_numpy())
+    a = cs.survival_curves(expected, by="plan", entry_col="entry")
+    b = cs.survival_curves(rel, by="plan", entry_col="entry")
+    pd.testing.assert_frame_equal(b.counts, a.counts)
+    pd.testing.assert_frame_equal(b.table(), a.table())
+    pd.testing.assert_frame_equal(b.compare(), a.compare())
+
+
+def test_bad_entry_same_rule_on_every_engine(to_engine):
+    life = pd.DataFrame({"duration": [1.0, 2.0, 3.0], "churned": [True, False, True],
+                         "entry": [0.0, 5.0, 0.0]})
+    with pytest.raises(DataError, match=r"Column 'entry': entry must not be after the end of "
+                                        r"the follow-up \(duration\) — 1 of 3 rows"):
+        cs.survival_curves(to_engine(life), entry_col="entry")
+
+
 @pytest.mark.parametrize("window", [1, 12])
 def test_revenue_retention_same_on_every_engine(engine, con, request, window):
     path = datasets.data_dir() / "b2b_usage_monthly.csv"

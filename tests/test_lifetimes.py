@@ -180,3 +180,21 @@ def test_as_of_before_every_start_is_an_error_not_an_empty_table():
         cs.to_lifetimes(subs(), as_of="2023-06-01")
     with pytest.raises(cs.DataError, match="Choose a later as_of"):
         cs.churn_rate(subs(), as_of="2023-06-01")
+
+
+def test_observed_from_gives_entry_and_leaves_out_earlier_leavers_loudly():
+    # c1 ends 1 Mar (before the window opens on 15 Mar); c2 started 15 Jan: two months in
+    with pytest.warns(DataWarning, match="1 rows left out: customers whose subscription ended "
+                                         "by observed_from=2024-03-15") as caught:
+        life = cs.to_lifetimes(subs(), as_of="2024-06-01", observed_from="2024-03-15")
+    assert "c1" in str(caught[0].message)
+    got = life.set_index("customer_id")
+    assert list(got.index) == ["c2", "c3", "c4"]
+    np.testing.assert_allclose(got["entry"], [2.0, 1 + 14 / 31, 14 / 31])
+    assert (got["entry"] <= got["duration"]).all()
+    assert life.attrs["observed_from"] == pd.Timestamp("2024-03-15")
+    assert life.attrs["cs_helpers_filtered"][0]["example_ids"] == ["c1"]
+    with pytest.raises(cs.DataError, match="observed_from: 2024-07-01 is after as_of"):
+        cs.to_lifetimes(subs(), as_of="2024-06-01", observed_from="2024-07-01")
+    with pytest.raises(cs.DataError, match="observed_from: 'soon' is not a date"):
+        cs.to_lifetimes(subs(), as_of="2024-06-01", observed_from="soon")
