@@ -528,7 +528,9 @@ def churn_per_exposure(lifetimes: Any, *, duration_col: str = "duration",
 
     entry = 0.0
     if isinstance(lifetimes, pd.DataFrame) and "entry" in lifetimes.columns:
-        entry = float(errors.check_non_negative(lifetimes, "entry").sum())
+        id_col = lifetimes.attrs.get("id_col")
+        entry = float(errors.check_non_negative(
+            lifetimes, "entry", id_col if id_col in lifetimes.columns else None).sum())
         counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
     elif engines.is_sql_table(lifetimes) and "entry" in engines._wrap(lifetimes).columns:
         t = engines._wrap(lifetimes)

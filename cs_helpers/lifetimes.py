@@ -473,8 +473,8 @@ def lifetimes_from_tenure(df: Any, *, tenure_col: str, churned_col: str,
     DataFrame (or a lazy engine table)
         The input's columns plus ``duration`` (float months), ``churned`` (bool) and, with a
         numeric ``window``, ``entry`` (float months). ``attrs`` (pandas): ``tenure_unit``,
-        ``months_per_unit``, ``window`` (as given, ``None`` when not) and ``duration_unit``
-        (``"months"``).
+        ``months_per_unit``, ``window`` (as given, ``None`` when not), ``duration_unit``
+        (``"months"``) and ``id_col`` (so that later messages name customers).
 
     Raises
     ------
@@ -520,7 +520,7 @@ def lifetimes_from_tenure(df: Any, *, tenure_col: str, churned_col: str,
     if isinstance(w, float):
         out["entry"] = np.maximum(0.0, values - w) * factor
     out.attrs = {**df.attrs, "tenure_unit": tenure_unit, "months_per_unit": factor,
-                 "window": window, "duration_unit": "months"}
+                 "window": window, "duration_unit": "months", "id_col": id_col}
     if id_col is None:
         errors.warn_duplicate_rows(df, out, "tenure table", stacklevel=3)
     text = unit_warning(tenure_col, tenure_unit, len(values),
