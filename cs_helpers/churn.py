@@ -499,10 +499,11 @@ def pooled_churn(table: pd.DataFrame, periods: int | None = 12, *,
     first = str(part.index[0]) if len(part) else ""
     last = str(part.index[-1]) if len(part) else ""
     if at_risk == 0:
-        warnings.warn(f"Pooled churn is undefined (n/a): no customer was active at the start "
-                      f"of any of the {len(part)} period(s) pooled ({first} to {last}), so "
-                      "nobody was at risk of churning. This is not a churn of 0%.",
-                      errors.DataWarning, stacklevel=2)
+        where = (f"no customer was active at the start of any of the {len(part)} period(s) "
+                 f"pooled ({first} to {last})" if len(part) else
+                 "there is no complete period yet (the first one is still running at as_of)")
+        warnings.warn(f"Pooled churn is undefined (n/a): {where}, so nobody was at risk of "
+                      "churning. This is not a churn of 0%.", errors.DataWarning, stacklevel=2)
     return pd.Series({"churn_rate": rate, "churned": churned, "active_start": at_risk,
                       "periods": len(part), "first": first, "last": last},
                      name="pooled churn", dtype=object)
@@ -528,7 +529,9 @@ def churn_per_exposure(lifetimes: Any, *, duration_col: str = "duration",
 
     entry = 0.0
     if isinstance(lifetimes, pd.DataFrame) and "entry" in lifetimes.columns:
-        entry = float(errors.check_non_negative(lifetimes, "entry").sum())
+        id_col = lifetimes.attrs.get("id_col")
+        entry = float(errors.check_non_negative(
+            lifetimes, "entry", id_col if id_col in lifetimes.columns else None).sum())
         counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
     elif engines.is_sql_table(lifetimes) and "entry" in engines._wrap(lifetimes).columns:
         t = engines._wrap(lifetimes)

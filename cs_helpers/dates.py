@@ -251,16 +251,14 @@ def decide(counts: dict[str, int], *, date_format: str | None = None,
     groups = {("slash" if f in _SLASHED else f) for f in counts}
     both_orders = "dmy" in slashed and "mdy" in slashed
     if (len(groups) > 1 and date_format != "mixed") or both_orders:
-        sizes: dict[str, int] = {}
-        for f, n in counts.items():
-            g = "slash" if f in _SLASHED else f
-            sizes[g] = sizes.get(g, 0) + n
-        rank = {g: FORMS.index("dmy" if g == "slash" else g) for g in sizes}
-        main = max(sizes, key=lambda g: (sizes[g], -rank[g]))
-        if main == "slash":
-            keep = {"same", "dmy" if slashed.get("dmy", 0) >= slashed.get("mdy", 0) else "mdy"}
-        else:
-            keep = {main}
+        # the column's main form: the one most values could be written in (an ambiguous or
+        # day = month value fits both slashed orders); the others break the rule
+        either = counts.get("amb", 0) + counts.get("same", 0)
+        sizes = {f: n for f, n in counts.items() if f not in _SLASHED}
+        sizes["dmy"] = counts.get("dmy", 0) + either
+        sizes["mdy"] = counts.get("mdy", 0) + either
+        main = max(sizes, key=lambda f: (sizes[f], -FORMS.index(f)))
+        keep = {main, "amb", "same"} if main in ("dmy", "mdy") else {main}
         bad = tuple(f for f in FORMS if f in counts and f not in keep)
         return DatePlan(rule="mixed", bad=bad, kind="mixed", counts=counts)
     if "amb" in slashed:

@@ -593,22 +593,21 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     exprs = others + [f"{d.months_between(start, stop, month)} AS duration",
                       f"({end} IS NOT NULL) AS churned"]
     if observed_from is not None:
-        window_ts = _observed_from(observed_from, as_of_ts)
+        window_ts = _observed_from(observed_from, as_of_ts, date_format, dayfirst)
         window = d.literal_date(window_ts)
         gone = f"({end} IS NOT NULL AND {end} <= {window})"
-        kept = f"({keep}) AND " if keep else ""
-        n_gone = int(d.run(f"SELECT count(*) AS n FROM {{t}} WHERE {kept}{gone}")
-                     .iloc[0]["n"])
+        among = f"({keep}) AND {gone}" if keep else gone
+        n_gone = int(d.run(f"SELECT count(*) AS n FROM {{t}} WHERE {among}").iloc[0]["n"])
         if n_gone:
             ids: list[str] = []
             if id_col is not None:
                 ids = [str(v) for v in d.run(f"SELECT {d.q(id_col)} AS id FROM {{t}} WHERE "
-                                             f"{kept}{gone} LIMIT {errors.MAX_IDS}")["id"]]
+                                             f"{among} LIMIT {errors.MAX_IDS}")["id"]]
             errors.record_filtered(pd.DataFrame(), _ENDED_BEFORE.format(window=window_ts.date()),
                                    n_gone, ids, stacklevel=4)
         first = f"(CASE WHEN {start} > {window} THEN {start} ELSE {window} END)"
         exprs.append(f"{d.months_between(start, first, month)} AS entry")
-        keep = f"{kept}NOT {gone}"
+        keep = f"({keep}) AND NOT {gone}" if keep else f"NOT {gone}"
     return d.select(exprs, where=keep)
 
 
@@ -699,7 +698,6 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
         raise DataError("The lifetimes table is empty (0 rows): there is nothing to measure.")
     d = pd.to_numeric(got["duration"], errors="coerce")
     rules = [(duration_col, "values must be numbers (not missing, not text)", d.isna()),
-             (duration_col, "values must be finite numbers (not infinite)", np.isinf(d)),
              (duration_col, "values must not be negative", d < 0),
              (duration_col, "durations must be finite (no infinite lifetimes)", np.isinf(d)),
              (event_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "

@@ -149,8 +149,9 @@ register(Exercise(
     model_answer="Not necessarily. The test says the two retention curves differ by more than "
     "chance would explain. It does not say why: members who expect to rent a lot may choose the "
     "double plan and would have stayed anyway (self-selection), and members can switch plans. "
-    "To learn the effect of the plan, offer an upgrade to a random half of single-plan members "
-    "and compare the halves."))
+    "Nor does it give a size: grouped by plan at joining, the double plan's lower churn is "
+    "confined to the first months. To learn the effect of the plan, offer an upgrade to a "
+    "random half of single-plan members and compare the halves."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -326,6 +327,19 @@ register(Exercise(
     hints=("cs.ltv.cac_payback(cac, arpa, gross_margin)",),
     explanation="CAC / (ARPA x margin)."))
 
+def _survival_ltv_04(**kw) -> object:
+    """The 10-year survival LTV of a new B2B account (notebook 04, section 4)."""
+    import warnings
+
+    from . import ltv
+    _, arpa = _b2b_churn_and_arpa()
+    curve = survival_curves(to_lifetimes(_accounts(), id_col="account_id")).fitters["all"]
+    options = {"horizon": 120, "discount_rate": 0.08, "warn_share": 1.0} | kw
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return ltv.from_survival(curve, arpa, MARGIN_04, **options)
+
+
 register(Exercise(
     "04.4", "A CS programme costs money from month 0 and lowers churn from month 4. Judged after "
     "one quarter it looks like a loss. Is it a bad programme? (answer 'yes' or 'no')",
@@ -335,21 +349,60 @@ register(Exercise(
                                      "month."),),
     explanation="CS pays back over customer lifetimes; judge it on its cash flow."))
 
+register(Exercise(
+    "04.5", "Survival-based LTV of a new B2B account over 10 years (120 months), latest ARPA, 75% "
+    "margin, discounted at 8% a year: the LOWER end of its 95% range (JPY)",
+    expected=lambda: _survival_ltv_04().ltv_low,
+    mistakes=(
+        Mistake(lambda: _survival_ltv_04().value,
+                "that is the LTV itself; the question asks for the lower end of its range "
+                "(ltv_low)."),
+        Mistake(lambda: _survival_ltv_04().ltv_high, "that is the upper end of the range."),
+        Mistake(lambda: _survival_ltv_04(discount_rate=0.0).ltv_low,
+                "you did not discount: pass discount_rate=0.08 (a year)."),
+        Mistake(lambda: _survival_ltv_04(horizon=60).ltv_low,
+                "that is over 60 months; the question asks for 10 years = 120 months."),
+        Mistake(lambda: _survival_ltv_04(tail="none").ltv_low,
+                "you stopped at the data (tail='none'): the months beyond them count as 0."),
+    ),
+    hints=("curve = cs.survival_curves(cs.to_lifetimes(accounts, id_col='account_id'))"
+           ".fitters['all']",
+           "r = cs.ltv.from_survival(curve, arpa, 0.75, horizon=120, discount_rate=0.08); "
+           "r.ltv_low"),
+    explanation="The range holds every month at the edge of its own range (the curve's band, "
+    "then the range of the churn used beyond the data): approximate and a little wide. Quote "
+    "an LTV with it."))
+
 
 # --------------------------------------------------------------------------------------------
 # 07 · onboarding
 
 REPORTED_CHURN_07 = 0.006
+#: The landmark of exercise 07.3, in calendar months after the start (the lesson uses 3).
+LANDMARK_07_3 = 2
 
 
-def _landmark_60() -> float:
+def _onboarded_by_landmark(months: int) -> pd.Series:
+    """True for accounts that completed all four milestones on or before the landmark date
+    (the start date plus ``months`` calendar months), as notebook 07 defines "onboarded"."""
+    ob = datasets.load("b2b_onboarding").merge(_accounts()[["account_id", "start_date"]])
+    by_then = ob[ob["completed_date"] <= ob["start_date"] + pd.DateOffset(months=months)]
+    return by_then.groupby("account_id").size().eq(4)
+
+
+def _landmark_rate(months: int, *, landmark: float | None = None, count_from: float | None = None,
+                   onboarded: pd.Series | None = None) -> float:
+    """Monthly churn after the landmark of accounts onboarded by then (events / account-months).
+
+    The keywords build the recognised mistakes: another landmark duration (``landmark``),
+    exposure counted from another time (``count_from``), another onboarding definition."""
     life = to_lifetimes(_accounts(), id_col="account_id")
-    onboarded = _onboarded_within(60)
-    landmark = 60 / 30.4375
+    landmark = float(months) if landmark is None else landmark
+    count_from = landmark if count_from is None else count_from
+    onboarded = _onboarded_by_landmark(months) if onboarded is None else onboarded
     alive = life[life["duration"] > landmark]
-    yes = alive["account_id"].map(onboarded).eq(True).to_numpy()
-    part = alive[yes]
-    return float(part["churned"].sum() / (part["duration"] - landmark).sum())
+    part = alive[alive["account_id"].map(onboarded).eq(True).to_numpy()]
+    return float(part["churned"].sum() / (part["duration"] - count_from).sum())
 
 
 def _naive_ever() -> float:
@@ -381,17 +434,34 @@ register(Exercise(
     explanation="1 - 0.994^12."))
 
 register(Exercise(
-    "07.3", "Landmark at day 60: among accounts still customers at day 60 that had completed all "
-    "four milestones by day 60, monthly churn after day 60 (churn events / account-months)",
-    expected=_landmark_60, rtol=0.01,
-    mistakes=(Mistake(_naive_ever,
-                      "you compared accounts that EVER completed onboarding, from their start: "
-                      "that credits onboarding with the survival it required (immortal-time "
-                      "bias). Keep accounts alive at day 60 and count from day 60."),),
-    hints=("Keep accounts whose duration is above 60 / 30.4375 months.",
-           "Group them by 'all four milestones completed within 60 days', then divide churn "
-           "events by the months each account was followed after day 60."),
-    explanation="Both groups start alive at the landmark, so nobody gets immortal time."))
+    "07.3", "Landmark at month 2: among accounts still customers 2 months after their start that "
+    "had completed all four milestones by then (on or before the start date + 2 calendar months), "
+    "monthly churn after the landmark (churn events / account-months followed after month 2)",
+    expected=lambda: _landmark_rate(LANDMARK_07_3), rtol=0.01,
+    mistakes=(
+        Mistake(_naive_ever,
+                "you compared accounts that EVER completed onboarding, from their start: "
+                "that credits onboarding with the survival it required (immortal-time "
+                "bias). Keep accounts alive at month 2 and count from month 2."),
+        Mistake(lambda: _landmark_rate(LANDMARK_07_3, count_from=0.0),
+                "you kept the right accounts but counted their months from the start; count "
+                "only the months after the landmark (duration - 2)."),
+        Mistake(lambda: _landmark_rate(3),
+                "that is the lesson's landmark at month 3; this exercise moves it to month 2."),
+        Mistake(lambda: _landmark_rate(LANDMARK_07_3, landmark=60 / 30.4375,
+                                      onboarded=_onboarded_within(60)),
+                "you used day 60 and 60 / 30.4375 months; durations are calendar months, so the "
+                "landmark is exactly 2.0, the second monthly anniversary of the start."),
+        Mistake(lambda: _landmark_rate(LANDMARK_07_3, onboarded=_onboarded_within(60)),
+                "you counted milestones done within 60 days; the landmark is the date 2 calendar "
+                "months after the start (59 to 62 days): start_date + pd.DateOffset(months=2)."),
+    ),
+    hints=("Keep accounts whose duration is above 2 (calendar months).",
+           "'Onboarded' = all four milestones with completed_date <= start_date + "
+           "pd.DateOffset(months=2). Divide their churn events by the months each was followed "
+           "after month 2 (duration - 2)."),
+    explanation="Both groups start alive at the landmark and are grouped by what they had done "
+    "by then, so nobody gets immortal time."))
 
 register(Exercise(
     "07.4", "Which design can show that an onboarding programme CAUSES lower churn? (a) compare "
@@ -534,12 +604,11 @@ register(Exercise(
 # --------------------------------------------------------------------------------------------
 # 06 · phase strategy
 
-def _maturity_double(overall: bool = False) -> float:
+def _phase_continuation_06(phase: str = "onboarding", plan: str | None = "double") -> float:
     from . import phases
-    life = to_lifetimes(_members(), **B2C)
-    part = life[life["plan"] == "double"]
-    table = phases.continuation(part, id_col="member_id").set_index("phase")
-    return float(table.loc["overall" if overall else "maturity", "monthly_continuation"])
+    life = _life() if plan is None else _life()[_life()["plan"] == plan]
+    table = phases.continuation(life, id_col="member_id").set_index("phase")
+    return float(table.loc[phase, "monthly_continuation"])
 
 
 def _sbg_true():
@@ -548,12 +617,50 @@ def _sbg_true():
     return ltv.ShiftedBetaGeometric(p["alpha"], p["beta"])
 
 
+#: The basis of the 06 what-ifs: months valued and annual discount rate (as in notebook 06).
+HORIZON_06, DISCOUNT_06 = 60, 0.08
+
+
+@cache
+def _double_life() -> pd.DataFrame:
+    life = _life()
+    return life[life["plan"] == "double"]
+
+
+@cache
+def _phase_model_06(segment: str = "double"):
+    from . import phases
+    life = _double_life() if segment == "double" else _life()
+    return phases.fit_model(life, id_col="member_id")
+
+
+def _gain_06(segment: str = "double", horizon: int = HORIZON_06,
+             discount_rate: float = DISCOUNT_06, row: str = "gain") -> float:
+    w = _phase_model_06(segment).what_if({"onboarding": 0.8}, horizon=horizon,
+                                         discount_rate=discount_rate)
+    return float(w.loc[row, "expected_lifetime_months"])
+
+
+def _homogeneous_gain_06(horizon: int | None = HORIZON_06) -> float:
+    from . import phases
+    table = phases.continuation(_double_life(), id_col="member_id")
+    w = phases.what_if(table, {"onboarding": 0.8}, horizon=horizon, discount_rate=DISCOUNT_06)
+    return float(w["expected_lifetime_months"].diff().iloc[1])
+
+
 register(Exercise(
-    "06.1", "Monthly continuation in the maturity phase (9+ months) of members who joined on the "
-    "double plan (durations as cs.to_lifetimes gives them)",
-    expected=_maturity_double, rtol=0.0005,
-    mistakes=(Mistake(lambda: _maturity_double(True),
-                      "that is their continuation over all phases pooled."),),
+    "06.1", "Monthly continuation in the onboarding phase (the first 3 months) of members who "
+    "joined on the double plan (durations as cs.to_lifetimes gives them)",
+    expected=_phase_continuation_06, rtol=0.0005,
+    mistakes=(Mistake(lambda: _phase_continuation_06(plan=None),
+                      "that is the onboarding continuation of ALL members (the lesson's "
+                      "table); keep only the members who joined on the double plan."),
+              Mistake(lambda: _phase_continuation_06(plan="single"),
+                      "that is the single plan's onboarding continuation."),
+              Mistake(lambda: _phase_continuation_06("overall"),
+                      "that is their continuation over all phases pooled."),
+              Mistake(lambda: 1 - _phase_continuation_06(),
+                      "that is the monthly hazard (churn); continuation is 1 - hazard.")),
     hints=("cs.phases.continuation(lifetimes_of_double_plan_members, id_col='member_id')",),
     explanation="Cancellations in the phase / member-months spent in it, then 1 - hazard."))
 
@@ -569,22 +676,66 @@ register(Exercise(
     explanation="Retention rises with tenure from sorting alone."))
 
 register(Exercise(
-    "06.3", "A report says continuation rose from about 95% to 98% for members past nine months, "
-    "so the phase programme works. (a) yes, the rise proves it; (b) not by itself: sorting alone "
-    "produces such a rise, so compare with a baseline or an experiment",
-    expected=lambda: "b", kind="choice", choices=("a", "b"),
-    mistakes=(Mistake(lambda: "a", "heterogeneous customers produce rising continuation with no "
-                                   "CS at all (section 3 of notebook 06)."),),
-    explanation="Credit a strategy only against a sorting baseline or a randomised comparison."))
+    "06.3", "A report says: 'continuation rose from about 95% to 98% for members past nine "
+    "months, so the phase programme works.' Which reply is best? (a) Agreed: three points of "
+    "monthly continuation is a large rise. (b) Agreed if the 98% has a narrow confidence "
+    "interval that excludes 95%. (c) Ask what continuation past nine months would be without "
+    "the programme. (d) Disagree: a phase programme cannot change continuation.",
+    expected=lambda: "c", kind="choice", choices=("a", "b", "c", "d"),
+    mistakes=(
+        Mistake(lambda: "a", "the size of a rise says nothing about its cause: in section 3 of "
+                             "notebook 06 members who differ produce such a rise with no CS."),
+        Mistake(lambda: "b", "a narrow interval shows the rise is not chance, not that the "
+                             "programme caused it: sorting produces a rise that is just as "
+                             "real."),
+        Mistake(lambda: "d", "too strong: the programme may well work (notebook 06 finds a "
+                             "real, smaller phase effect); the reported numbers alone cannot "
+                             "show it."),
+    ),
+    hints=("What would the continuation of members past nine months be if the programme "
+           "did nothing at all?",),
+    explanation="Credit a strategy only against a baseline without it: a sorting baseline, a "
+                "model in which members differ, or a randomised comparison."))
 
 register(Exercise(
-    "06.4", "You can fund one programme that cuts one phase's hazard by 20%. How do you choose the "
+    "06.4", "You can fund one programme that cuts one phase's churn by 20%. How do you choose the "
     "phase?",
     expected=None, kind="judgement",
-    model_answer="Compare the LTV gained per new member for each phase (cs.phases.what_if), "
-    "which depends on how many members reach the phase, its hazard and how long they stay in "
-    "it; then weigh it against each programme's cost and how sure you are it works (test it on "
-    "a random half first)."))
+    model_answer="Compare the LTV gained per new member for each phase on a model in which "
+    "members differ (cs.phases.fit_model, then model.what_if), over a stated horizon and "
+    "discount rate and with its interval: the gain depends on how many members reach the "
+    "phase, how likely they themselves are to leave and how long they stay in it. Do not use "
+    "the homogeneous approximation (phases.what_if): it overstates early-phase programmes. "
+    "Then weigh each gain against the programme's cost and how sure you are it works (test it "
+    "on a random half of new members first)."))
+
+register(Exercise(
+    "06.5", "Fit the phase model to the members who joined on the double plan. By how many "
+    f"discounted months ({HORIZON_06} months, {DISCOUNT_06:.0%} a year) does 20% less churn in "
+    "onboarding raise a new double-plan member's expected lifetime? (two decimals, as in the "
+    "lesson)",
+    expected=_gain_06, rtol=0.0, atol=0.0051,
+    mistakes=(
+        Mistake(lambda: _homogeneous_gain_06(),
+                "that is the homogeneous approximation (cs.phases.what_if), which treats every "
+                "member of a phase alike and overstates the gain; use the fitted model's "
+                "what_if."),
+        Mistake(lambda: _homogeneous_gain_06(None),
+                "that is the homogeneous approximation with no horizon; use the fitted model "
+                "over 60 months."),
+        Mistake(lambda: _gain_06("all"),
+                "that is the gain for all members; fit the model to double-plan members only."),
+        Mistake(lambda: _gain_06(discount_rate=0.0),
+                "that gain is not discounted: pass discount_rate=0.08."),
+        Mistake(lambda: _gain_06(row="what-if"),
+                "that is the expected lifetime after the change; the question asks for the "
+                "gain (what-if minus baseline)."),
+    ),
+    hints=("model = cs.phases.fit_model(double_members_lifetimes, id_col='member_id')",
+           "model.what_if({'onboarding': 0.8}, horizon=60, discount_rate=0.08).loc['gain', "
+           "'expected_lifetime_months']"),
+    explanation="The model knows the members it keeps through onboarding are the likely "
+                "leavers, so the gain is far below what treating every member alike suggests."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -648,4 +799,88 @@ register(Exercise(
     model_answer="So that red accounts are about as many as the team can call (around 60 a "
     "month), checking in the back-test that those accounts really churn more; move accounts "
     "between yellow and green with lighter-touch actions (emails, webinars), and revisit the "
-    "threshold as the team or the alert volume changes."))
+    "threshold as the team or the alert volume changes. The same goes for alerts: count the "
+    "accounts with a new alert each month (cs.health.alert_history), and if they are several "
+    "times the capacity, rank them (cs.health.worklist) by what you want to protect and give "
+    "the rest a lighter touch."))
+
+#: The months exercises A1.5 and A1.6 ask about (not shown in the lesson).
+MONTH_A1_5 = "2024-10-01"
+MONTH_A1_6 = "2024-09-01"
+
+
+@cache
+def _alert_history_a1(month: str, ramp_on: bool) -> pd.DataFrame:
+    from . import health
+    return health.alert_history(
+        datasets.load("b2b_usage_monthly"), [month], nps=_answers(),
+        tickets=datasets.load("b2b_tickets"), accounts=_accounts(),
+        ramp=health.DEFAULT_RAMP if ramp_on else None)
+
+
+def _young_share_a1(rule: str | None, ramp_on: bool) -> float:
+    a = _alert_history_a1(MONTH_A1_6, ramp_on)
+    if rule is not None:
+        a = a[a["rule"] == rule]
+    return float((a["tenure_months"] < 6).mean())
+
+
+def _young_base_a1() -> float:
+    usage = datasets.load("b2b_usage_monthly")
+    ids = usage.loc[usage["month"] == MONTH_A1_6, "account_id"]
+    start = _accounts().set_index("account_id").loc[ids, "start_date"].dt.to_period("M")
+    month = pd.Period(MONTH_A1_6, "M")
+    return float(np.mean([(month - s).n < 6 for s in start]))
+
+
+register(Exercise(
+    "A1.5", "How many accounts had at least one NEW alert in October 2024 (default rules, ramp "
+    "allowance on, with the NPS answers, the tickets and the accounts table)?",
+    expected=lambda: float(_alert_history_a1(MONTH_A1_5, True).query("new")["account_id"]
+                           .nunique()), rtol=0, atol=0.5,
+    mistakes=(Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, True)["account_id"].nunique()),
+                      "that counts every account with an alert, including alerts that already "
+                      "fired the month before (open tasks): keep the rows where new is True."),
+              Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, True)["new"].sum()),
+                      "that counts new alerts, not accounts: one account with two new alerts is "
+                      "still one call. Count distinct account_id."),
+              Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, False).query("new")
+                                    ["account_id"].nunique()),
+                      "that is without the ramp allowance (ramp=None); the question asks for "
+                      "the default rules.")),
+    hints=("cs.health.alert_history(usage, ['2024-10-01'], nps=answers, tickets=tickets, "
+           "accounts=accounts)",
+           "Keep the rows where new is True, then count distinct account_id."),
+    explanation="October is a survey month: the detractors of the new wave add to the list."))
+
+register(Exercise(
+    "A1.6", "Without the ramp allowance (ramp=None), what share of the low-utilisation alerts "
+    "of September 2024 are for accounts under 6 months (tenure_months < 6)? (a fraction)",
+    expected=lambda: _young_share_a1("low_utilisation", False), rtol=0, atol=0.005,
+    mistakes=(Mistake(lambda: _young_share_a1("low_utilisation", True),
+                      "that is with the ramp allowance (the default); the question asks for "
+                      "ramp=None."),
+              Mistake(_young_base_a1,
+                      "that is the share of ALL active accounts that are under 6 months: "
+                      "compare it with the share among the low-utilisation alerts."),
+              Mistake(lambda: _young_share_a1(None, False),
+                      "that is the share among all alerts; keep the low_utilisation rule only."),
+              Mistake(lambda: 100 * _young_share_a1("low_utilisation", False),
+                      "that is a percentage; give a fraction (e.g. 0.5 for 50%).")),
+    hints=("cs.health.alerts(usage, as_of='2024-09-01', accounts=accounts, ramp=None)",
+           "Keep rule == 'low_utilisation', then (tenure_months < 6).mean()."),
+    explanation="Most low-usage alarms are the onboarding ramp, not risk: compare with the "
+    "share of new accounts among all active ones."))
+
+register(Exercise(
+    "A1.7", "In a back-test an alert rule has lift 1.0 (95% interval 0.6-1.4) for churn within "
+    "6 months. What does it tell you? (a) it flags every account that churns; (b) the accounts "
+    "it flags churn no more often than other accounts, so calls on its alerts are spent as if "
+    "at random; (c) it is the best rule, since its interval is the widest",
+    expected=lambda: "b", kind="choice", choices=("a", "b", "c"),
+    mistakes=(Mistake(lambda: "a", "lift compares the churn rate of flagged accounts with all "
+                                   "accounts; it says nothing about catching every churner."),
+              Mistake(lambda: "c", "a wide interval means the data say little, not that the "
+                                   "rule is good; its centre, 1.0, means no better than "
+                                   "chance.")),
+    explanation="Lift 1 = no better than picking accounts at random; drop or rework the rule."))

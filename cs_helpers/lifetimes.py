@@ -239,14 +239,14 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     if engines.is_sql_table(subs):
         return engines.to_lifetimes(subs, id_col=id_col, start_col=start_col,
                                     end_col=end_col, as_of=as_of, month=month,
-                                    observed_from=observed_from,
-                                    date_format=date_format, dayfirst=dayfirst)
+                                    observed_from=observed_from, date_format=date_format,
+                                    dayfirst=dayfirst)
     clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
                                 as_of=as_of, date_format=date_format, dayfirst=dayfirst)
     as_of_ts = clean.attrs["as_of"]
     attrs = {**clean.attrs, "month": month, "id_col": id_col}
     if observed_from is not None:
-        window = _observed_from(observed_from, as_of_ts)
+        window = _observed_from(observed_from, as_of_ts, date_format, dayfirst)
         gone = (clean[end_col] <= window).to_numpy()
         if gone.any():
             ids = errors.offending_ids(clean, gone, id_col)
@@ -271,14 +271,9 @@ _ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (
                  "cannot represent them fairly: others who ended before then are missing)")
 
 
-def _observed_from(value: Any, as_of: pd.Timestamp) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"observed_from: {value!r} is not a date (e.g. '2022-01-01').") from exc
-    if pd.isna(ts):
-        raise DataError(f"observed_from: {value!r} is not a date (e.g. '2022-01-01').")
-    ts = ts.tz_localize(None).normalize() if ts.tzinfo is not None else ts.normalize()
+def _observed_from(value: Any, as_of: pd.Timestamp, date_format: str | None = None,
+                   dayfirst: bool | None = None) -> pd.Timestamp:
+    ts = errors.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
     if ts > as_of:
         raise DataError(f"observed_from: {ts.date()} is after as_of={as_of.date()}: "
                         "observation must begin before it ends.")
@@ -478,8 +473,8 @@ def lifetimes_from_tenure(df: Any, *, tenure_col: str, churned_col: str,
     DataFrame (or a lazy engine table)
         The input's columns plus ``duration`` (float months), ``churned`` (bool) and, with a
         numeric ``window``, ``entry`` (float months). ``attrs`` (pandas): ``tenure_unit``,
-        ``months_per_unit``, ``window`` (as given, ``None`` when not) and ``duration_unit``
-        (``"months"``).
+        ``months_per_unit``, ``window`` (as given, ``None`` when not), ``duration_unit``
+        (``"months"``) and ``id_col`` (so that later messages name customers).
 
     Raises
     ------
@@ -525,7 +520,7 @@ def lifetimes_from_tenure(df: Any, *, tenure_col: str, churned_col: str,
     if isinstance(w, float):
         out["entry"] = np.maximum(0.0, values - w) * factor
     out.attrs = {**df.attrs, "tenure_unit": tenure_unit, "months_per_unit": factor,
-                 "window": window, "duration_unit": "months"}
+                 "window": window, "duration_unit": "months", "id_col": id_col}
     if id_col is None:
         errors.warn_duplicate_rows(df, out, "tenure table", stacklevel=3)
     text = unit_warning(tenure_col, tenure_unit, len(values),

@@ -168,7 +168,7 @@ class Case:
 
     name: str
     file: str
-    call: str                        # "lifetimes", "churn", "curves", "tenure", "means", "read"
+    call: str                        # lifetimes, churn, curves, tenure, tenure_curves, means, read
     kwargs: dict = field(default_factory=dict)
     read: dict = field(default_factory=dict)
     error: tuple[str, ...] = ()      # fragments of the DataError (column, rule, count, ids)
@@ -181,10 +181,6 @@ class Case:
     @property
     def ok(self) -> bool:
         return not self.error
-
-
-def _rename(rows, header):
-    return rows
 
 
 CASES = [
@@ -319,6 +315,11 @@ CASES = [
     Case("Telco-style snapshot, window of 12 months", "tenure_months_telco.csv", "tenure",
          {"tenure_col": "tenure", "churned_col": "Churn", "id_col": "customerID",
           "window": 12}, spark=True),
+    Case("one-month window on 60 rows: too few seen early", "tenure_months_telco.csv",
+         "tenure_curves", {"tenure_col": "tenure", "churned_col": "Churn",
+                           "id_col": "customerID", "window": 1},
+         error=("Column 'entry': the curve cannot be estimated with late entry",
+                "use a longer observation window")),
     Case("tenure snapshot without a window", "tenure_months_telco.csv", "tenure",
          {"tenure_col": "tenure", "churned_col": "Churn", "id_col": "customerID"},
          warns=("cannot say when each customer came under observation", "window=")),
@@ -379,6 +380,8 @@ def _run(case: Case, table: Any) -> Any:
         return cs.survival_curves(cs.to_lifetimes(table, **kw), by=by)
     if case.call == "tenure":
         return cs.lifetimes_from_tenure(table, **kw)
+    if case.call == "tenure_curves":
+        return cs.survival_curves(cs.lifetimes_from_tenure(table, **kw), entry_col="entry")
     if case.call == "means":
         return cs.engines.group_means(table, "mrr", "plan", **kw)
     raise AssertionError(case.call)
@@ -536,3 +539,17 @@ def test_every_case_file_exists_and_every_file_is_used():
                and not p.name.startswith(".") and p.is_file()}
     assert used <= present, used - present
     assert present <= used, f"files no case reads: {present - used}"
+
+
+def test_the_adapting_guide_examples_run_as_written(monkeypatch):
+    # docs/adapting_your_data.md shows these tables and messages; they must stay true
+    import doctest
+
+    root = TABLES.parent.parent
+    monkeypatch.chdir(root)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        result = doctest.testfile(str(root / "docs" / "adapting_your_data.md"),
+                                  module_relative=False, globs={},
+                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 20 and result.failed == 0

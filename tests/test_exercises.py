@@ -216,3 +216,25 @@ def test_every_banked_exercise_is_checked_in_its_solution_notebook():
                    for p in (ROOT / "exercises" / "solutions").glob("*.ipynb"))
     for e in _bank():
         assert f'check(\\"{e.id}\\"' in text, e.id
+
+
+def test_06_answers_at_the_lesson_precision_pass_and_its_printed_numbers_do_not():
+    # The lesson shows continuations with 3 decimals (or as 88.4%) and what-if gains with 2;
+    # answers rounded that way must pass, and the numbers the lesson prints for ALL members
+    # (which a learner might copy) must not.
+    from cs_helpers import exercise_bank as bank
+
+    bank.register_all()
+    c = bank._phase_continuation_06()
+    assert check("06.1", round(c, 3)).correct and check("06.1", f"{100 * c:.1f}%").correct
+    everyone = bank._phase_continuation_06(plan=None)
+    fb = check("06.1", round(everyone, 3))
+    assert not fb.correct and "ALL members" in fb.message
+    gain = bank._gain_06()
+    assert check("06.5", round(gain, 2)).correct
+    fb = check("06.5", round(bank._homogeneous_gain_06(), 2))
+    assert not fb.correct and "homogeneous" in fb.message
+    fb = check("06.5", round(bank._gain_06("all"), 2))
+    assert not fb.correct and "all members" in fb.message
+    assert check("06.3", "c").correct
+    assert "sorting" in check("06.3", "b").message

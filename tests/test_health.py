@@ -253,30 +253,61 @@ def test_health_drop_threshold_by_hand():
                          lookback=1).empty
 
 
-def test_detractor_and_ticket_spike_with_no_look_ahead():
-    u = _alert_usage()
+def _nps_and_tickets() -> tuple[pd.DataFrame, pd.DataFrame]:
     nps = pd.DataFrame({"account_id": ["A", "C", "N", "A"],
                         "survey_date": ["2025-03-10", "2025-03-02", "2025-02-20", "2025-04-02"],
                         "score": [7, 6, 0, 0]})
-    # A answered 7 (passive) in March and 0 in April (after as_of: not read); C answered 6
-    # (detractor) in March; N's 0 was in February (outside the default 1-month window).
     tickets = pd.DataFrame({"account_id": ["A"] * 4 + ["C"] * 5 + ["N"] * 3,
                             "opened_date": ["2025-03-03", "2025-03-04", "2025-03-05",
                                             "2025-01-05",
                                             "2025-03-01", "2025-03-02", "2025-03-03",
                                             "2025-02-01", "2025-01-01",
                                             "2025-04-01", "2025-04-02", "2025-04-03"]})
+    return nps, tickets
+
+
+def test_detractor_and_ticket_spike_with_no_look_ahead():
+    u = _alert_usage()
+    nps, tickets = _nps_and_tickets()
+    # A answered 7 (passive) in March and 0 in April (after as_of: not read); C answered 6
+    # (detractor) in March; N answered 0 in February: inside the default 6-month window.
+    # Tickets, without the ramp allowance (every one of the 6 baseline months counts):
     # A: 3 in March vs 1 over the 6 previous months (1/6 a month) -> spike.
     # C: 3 in March vs 2 / 6 = 0.33 a month -> spike (3 >= 2 x 0.33 and >= 3).
     # N: its tickets are in April, after as_of.
     a = health.alerts(u, [health.Detractor(), health.TicketSpike()], as_of="2025-03",
-                      nps=nps, tickets=tickets)
+                      nps=nps, tickets=tickets, ramp=None)
     got = set(zip(a["account_id"], a["rule"], strict=True))
-    assert got == {("C", "nps_detractor"), ("A", "ticket_spike"), ("C", "ticket_spike")}
-    a2 = health.alerts(u, [health.TicketSpike(factor=10)], as_of="2025-03", tickets=tickets)
+    assert got == {("C", "nps_detractor"), ("N", "nps_detractor"), ("A", "ticket_spike"),
+                   ("C", "ticket_spike")}
+    assert a.loc[a["account_id"] == "N", "detail"].iloc[0] == (
+        "NPS answer 0 in 2025-02 (1 detractor answer in the last 6 months; rule: 6 or less)")
+    a2 = health.alerts(u, [health.TicketSpike(factor=10)], as_of="2025-03", tickets=tickets,
+                       ramp=None)
     assert set(a2["account_id"]) == {"A"}          # C: 3 < 10 x 0.33; A: 3 >= 10 x 0.17
-    a3 = health.alerts(u, [health.Detractor(months=2)], as_of="2025-03", nps=nps)
-    assert set(a3["account_id"]) == {"C", "N"}
+    a3 = health.alerts(u, [health.Detractor(months=1)], as_of="2025-03", nps=nps)
+    assert set(a3["account_id"]) == {"C"}          # the scoring month only: N's answer is out
+    # The detractor rule reads no answer after as_of: in February, A's April 0 is unknown.
+    a4 = health.alerts(u, [health.Detractor()], as_of="2025-02", nps=nps)
+    assert set(a4["account_id"]) == {"N"}
+
+
+def test_ticket_spike_with_the_ramp_uses_months_as_a_customer():
+    u = _alert_usage()
+    _, tickets = _nps_and_tickets()
+    # With the ramp, the baseline is the months of the last 6 in which the account had a usage
+    # row: January and February for A and C (2 months), so by default (min_baseline 3) there
+    # is not enough history to call anything a spike.
+    assert health.alerts(u, [health.TicketSpike()], as_of="2025-03", tickets=tickets).empty
+    # With min_baseline 2: A 1 ticket / 2 months = 0.5 a month, C 2 / 2 = 1.0.
+    a = health.alerts(u, [health.TicketSpike(min_baseline=2)], as_of="2025-03",
+                      tickets=tickets)
+    assert set(a["account_id"]) == {"A", "C"}
+    assert a.set_index("account_id").loc["C", "detail"] == (
+        "3 tickets this month vs 1.0 a month over the previous 2 months (rule: >= 3 and >= 2x)")
+    a = health.alerts(u, [health.TicketSpike(min_baseline=2, factor=4)], as_of="2025-03",
+                      tickets=tickets)
+    assert set(a["account_id"]) == {"A"}           # C: 3 < 4 x 1.0; A: 3 >= 4 x 0.5
 
 
 def test_explicit_rule_without_its_table_is_an_error():
@@ -292,7 +323,7 @@ def test_explicit_rule_without_its_table_is_an_error():
 def test_alerts_empty_when_nothing_fires():
     a = health.alerts(_alert_usage(), [health.LowSignal(below=0.0)])
     assert a.empty and list(a.columns) == ["account_id", "as_of", "rule", "detail", "task",
-                                           "health", "status"]
+                                           "health", "status", "tenure_months"]
 
 
 # ---------------------------------------------------------------------------- backtest
@@ -464,3 +495,327 @@ def test_backtest_uses_no_usage_after_as_of():
         b = health.backtest(changed, accounts, **kwargs)
     pd.testing.assert_frame_equal(a.scores, b.scores)
     assert a.auc == b.auc
+
+
+# ---------------------------------------------------------------------------- onboarding ramp
+
+UTIL = {"utilisation": Signal("ratio", "active_users", per="seats")}
+RAMP2 = health.Ramp(mature_after=2, min_rows=10)
+
+
+def _ramp_population(n: int = 30, first: str = "2024-01", months: int = 8,
+                     deals: tuple = (0, 1)) -> list[tuple]:
+    """Accounts P00.. starting one a month from ``first`` (cycling over 4 start months), each
+    using 2 of 10 seats in its first month and 6 from then on; deals by tenure month are
+    ``deals``, then 2 a month."""
+    rows = []
+    start = pd.Period(first, "M")
+    for i in range(n):
+        s = start + i % 4
+        for t in range(months):
+            rows.append((f"P{i:02d}", str(s + t), 10, 2 if t == 0 else 6, 0,
+                         deals[t] if t < len(deals) else 2, 1000.0))
+    return rows
+
+
+def _ramp_accounts(usage: pd.DataFrame) -> pd.DataFrame:
+    first = usage.groupby("account_id")["month"].min()
+    return pd.DataFrame({"account_id": first.index, "start_date": first.to_numpy()})
+
+
+def test_ramp_curve_by_hand_follows_the_same_accounts():
+    rows = _ramp_population()
+    # Ten more accounts that use 1 seat of 10 in their first month and leave after it: they
+    # lower the level of all first-month accounts, but never reach month 2, so they are not
+    # part of the same-account comparison.
+    rows += [(f"Q{i}", "2024-02", 10, 1, 0, 0, 1000.0) for i in range(10)]
+    u = _usage(rows)
+    c = health.ramp_curve(u, accounts=_ramp_accounts(u), signals=UTIL,
+                          columns=["deals_sourced"], ramp=RAMP2).set_index(
+        ["series", "tenure_months"])
+    # Utilisation: 2/10 in month 0 and 6/10 in month 2, for the same 30 accounts -> 1/3.
+    assert c.loc[("utilisation", 0), "accounts"] == 30
+    assert c.loc[("utilisation", 0), "level"] == pytest.approx(0.2)
+    assert c.loc[("utilisation", 0), "established_level"] == pytest.approx(0.6)
+    assert c.loc[("utilisation", 0), "factor"] == pytest.approx(1 / 3)
+    assert c.loc[("utilisation", 1), "factor"] == pytest.approx(1.0)
+    # Deals: 0 in month 0, 1 in month 1, 2 from month 2 -> factors 0 and 1/2.
+    assert c.loc[("deals_sourced", 0), "factor"] == pytest.approx(0.0)
+    assert c.loc[("deals_sourced", 1), "factor"] == pytest.approx(0.5)
+    assert c["adjusted"].all()
+    # Comparing with other (established) accounts instead would have mixed in the leavers:
+    all_first = u[u["month"] == u.groupby("account_id")["month"].transform("min")]
+    assert all_first["active_users"].sum() / all_first["seats"].sum() < 0.2
+
+
+def test_ramp_curve_caps_at_1_and_needs_enough_accounts():
+    rows = [(a, m, 10, 9 if t == 0 else 6, 0, 1, 1.0) for a, m, t in
+            [(r[0], r[1], int(r[5])) for r in _ramp_population()]]
+    u = _usage(rows)
+    c = health.ramp_curve(u, accounts=_ramp_accounts(u), signals=UTIL, ramp=RAMP2)
+    assert c.loc[0, "level"] == pytest.approx(0.9) and c.loc[0, "factor"] == 1.0  # capped
+    few = health.ramp_curve(u, accounts=_ramp_accounts(u), signals=UTIL,
+                            ramp=health.Ramp(mature_after=2, min_rows=31))
+    assert (few["factor"] == 1.0).all() and not few["adjusted"].any()
+    # Rows after as_of are not read: in the population's first two months nobody is at month 2.
+    early = health.ramp_curve(u, accounts=_ramp_accounts(u), signals=UTIL, ramp=RAMP2,
+                              as_of="2024-02")
+    assert (early["accounts"] == 0).all() and (early["factor"] == 1.0).all()
+
+
+def test_ramp_curve_without_start_dates_leaves_out_accounts_already_there():
+    # 20 accounts are in the table from its first month (January 2024), using 6 seats of 10:
+    # they may have started long before, so their tenure is unknown. 30 accounts join from
+    # May 2024 with the ramp: only they measure it.
+    old = [(f"O{i:02d}", str(pd.Period("2024-01", "M") + k), 10, 6, 0, 2, 1.0)
+           for i in range(20) for k in range(12)]
+    u = _usage(old + _ramp_population(first="2024-05"))
+    c = health.ramp_curve(u, signals=UTIL, ramp=RAMP2, as_of="2024-12")
+    assert c.loc[0, "accounts"] == 30
+    assert c.loc[0, "factor"] == pytest.approx(1 / 3)
+    # Counted from their first row, the O accounts would have looked new in January 2024,
+    # at the established level, and hidden the ramp:
+    naive = health.ramp_curve(u, signals=UTIL, ramp=RAMP2, as_of="2024-12",
+                              accounts=_ramp_accounts(u))
+    assert naive.loc[0, "accounts"] == 50 and naive.loc[0, "factor"] > 0.5
+    a = health.alerts(u, [health.LowSignal(below=0.99)], signals=UTIL, as_of="2024-06",
+                      lookback=1)
+    t = a.set_index("account_id")["tenure_months"]
+    assert t.filter(like="P").notna().all() and set(t.filter(like="P")) == {0.0, 1.0}
+    assert t.filter(like="O").isna().all()           # unknown start
+
+
+def _low_use_table() -> pd.DataFrame:
+    rows = _ramp_population(n=30, first="2024-01", months=14)        # ramp factor 1/3 then 1
+    rows += [("X", "2025-01", 10, 1, 0, 0, 1.0), ("X", "2025-02", 10, 2, 0, 0, 1.0),
+             ("Y", "2025-01", 10, 1, 0, 0, 1.0), ("Y", "2025-02", 10, 4, 0, 0, 1.0),
+             ("Z", "2025-02", 10, 0, 0, 0, 1.0),
+             ("E", "2024-12", 10, 2, 0, 0, 1.0), ("E", "2025-01", 10, 2, 0, 0, 1.0),
+             ("E", "2025-02", 10, 3, 0, 0, 1.0)]
+    return _usage(rows)
+
+
+def test_low_signal_holds_new_accounts_to_their_age():
+    u = _low_use_table()
+    acc = _ramp_accounts(u).assign(start_date=lambda d: d["start_date"].where(
+        d["account_id"] != "E", pd.Timestamp("2023-01-15")))
+    kw = {"signals": UTIL, "as_of": "2025-02", "lookback": 2, "accounts": acc}
+    old = health.alerts(u, [health.LowSignal()], ramp=None, **kw)
+    new = health.alerts(u, [health.LowSignal()], ramp=RAMP2, **kw)
+    # Without the ramp: X 3/20 = 15%, Y 5/20 = 25%, Z 0%, E 5/20 = 25%: all below 30%.
+    assert set(old["account_id"]) == {"X", "Y", "Z", "E"}
+    # With it: X and Y are in their 2nd month, window = months 0 and 1, expected level
+    # (1/3 + 1) / 2 = 2/3 of the established one, so the bar is 30% x 2/3 = 20%: X (15%) alerts,
+    # Y (25%) does not. Z is in its first month: one month of data is less than the 2-month
+    # window, so it is not judged yet. E is established: held to 30%.
+    assert set(new["account_id"]) == {"X", "E"}
+    d = new.set_index("account_id")
+    assert d.loc["X", "detail"] == ("utilisation 15% over the scoring window (rule: below 30% "
+                                    "once established; in its 2nd month the bar is 20%: "
+                                    "accounts of that age reach 67% of the established level)")
+    assert d.loc["E", "detail"] == "utilisation 25% over the scoring window (rule: below 30%)"
+    assert d.loc["X", "tenure_months"] == 1 and d.loc["E", "tenure_months"] == 25
+
+
+def test_no_activity_weighs_ramp_months_by_what_accounts_that_new_reach():
+    # Deals 0, 1, 1 in the first three months, 2 from then on: with mature_after 3 the factors
+    # are 0, 1/2 and 1/2.
+    rows = _ramp_population(n=30, first="2024-01", months=14, deals=(0, 1, 1))
+    rows += [("W", m, 10, 6, 0, 0, 1.0) for m in ["2024-10", "2024-11", "2024-12", "2025-01",
+                                                  "2025-02"]]                  # month 4
+    rows += [("V", m, 10, 6, 0, 0, 1.0) for m in ["2024-11", "2024-12", "2025-01", "2025-02"]]
+    rows += [("E", m, 10, 6, 0, d, 1.0) for m, d in [("2024-10", 0), ("2024-11", 3),
+                                                     ("2024-12", 0), ("2025-01", 0),
+                                                     ("2025-02", 0)]]
+    u = _usage(rows)
+    acc = _ramp_accounts(u).assign(start_date=lambda d: d["start_date"].where(
+        d["account_id"] != "E", pd.Timestamp("2023-01-15")))
+    kw = {"signals": UTIL, "as_of": "2025-02", "accounts": acc}
+    old = health.alerts(u, [health.NoActivity()], ramp=None, **kw)
+    assert set(old["account_id"]) == {"W", "V", "E"}
+    ramp3 = health.Ramp(mature_after=3, min_rows=10)
+    c = health.ramp_curve(u, accounts=acc, signals=UTIL, columns=["deals_sourced"], ramp=ramp3)
+    np.testing.assert_allclose(c.loc[c["series"] == "deals_sourced", "factor"], [0, 0.5, 0.5])
+    new = health.alerts(u, [health.NoActivity()], ramp=ramp3, **kw)
+    # V (month 3): 0 + 0.5 + 0.5 + 1 = 2 < 3; W (month 4): 3 -> alert; E is established, its
+    # last 3 months were 0.
+    assert set(new["account_id"]) == {"W", "E"}
+    d = new.set_index("account_id")["detail"]
+    assert d["W"] == ("0 deals_sourced in each of the last 5 months (ramp months count less: "
+                      "worth 3.0 established months; rule: 3)")
+    assert d["E"] == "0 deals_sourced in each of the last 3 months"
+    # An account past the ramp whose run reaches back into it needs no explanation: U is in
+    # its 7th month with no deal ever; its last 3 months alone make the rule.
+    rows += [("U", str(pd.Period("2024-08", "M") + k), 10, 6, 0, 0, 1.0) for k in range(7)]
+    u = _usage(rows)
+    new = health.alerts(u, [health.NoActivity()], ramp=ramp3, signals=UTIL, as_of="2025-02",
+                        accounts=_ramp_accounts(u).assign(start_date=lambda d: d[
+                            "start_date"].where(d["account_id"] != "E",
+                                                pd.Timestamp("2023-01-15"))))
+    assert new.set_index("account_id").loc["U", "detail"] == (
+        "0 deals_sourced in each of the last 3 months")
+
+
+def test_the_ramp_only_removes_alerts_and_ramp_none_is_the_old_rule():
+    from cs_helpers import simulate
+    t = simulate.simulate_b2b(seed=3, n_accounts=400)
+    u, acc = t["b2b_usage_monthly"], t["b2b_accounts"]
+    for month in ["2025-06", "2026-03"]:
+        kw = {"as_of": month, "nps": t["b2b_nps"], "tickets": t["b2b_tickets"],
+              "accounts": acc}
+        old = health.alerts(u, ramp=None, **kw)
+        new = health.alerts(u, **kw)
+        pairs = set(zip(new["account_id"], new["rule"], strict=True))
+        assert pairs <= set(zip(old["account_id"], old["rule"], strict=True))
+        assert len(pairs) < len(old)
+        # Every alert the ramp removed looks back into the first six months (mature_after):
+        # a 3-month window or run of no deals, on an account under 9 months.
+        removed = old[~pd.Series(list(zip(old["account_id"], old["rule"], strict=True)))
+                      .isin(pairs).to_numpy()]
+        assert (removed["tenure_months"] < health.DEFAULT_RAMP.mature_after + 3).all()
+        # Health drops and detractors do not depend on the ramp.
+        for rule in ("health_drop", "nps_detractor"):
+            assert (old["rule"] == rule).sum() == (new["rule"] == rule).sum()
+
+
+def test_ramp_and_tenure_data_errors():
+    u = _low_use_table()
+    acc = _ramp_accounts(u)
+    with pytest.raises(DataError, match="Column 'start_date': required column missing"):
+        health.alerts(u, signals=UTIL, accounts=acc.drop(columns="start_date"))
+    with pytest.raises(DataError, match=r"accounts with usage must appear in the accounts "
+                                        r"table.*1 accounts do not \(first ids: Z\)"):
+        health.alerts(u, signals=UTIL, accounts=acc[acc["account_id"] != "Z"])
+    late = acc.assign(start_date=acc["start_date"].where(acc["account_id"] != "X",
+                                                         pd.Timestamp("2025-02-10")))
+    with pytest.raises(DataError, match=r"'month': usage months must not come before the "
+                                        r"account's start month \(negative tenure\).*first "
+                                        r"ids: X"):
+        health.alerts(u, signals=UTIL, accounts=late)
+    with pytest.raises(DataError, match="negative tenure"):
+        health.ramp_curve(u, signals=UTIL, accounts=late)
+    with pytest.raises(DataError, match=r"ids must be unique.*first ids: X, X"):
+        health.alerts(u, signals=UTIL, accounts=pd.concat([acc, acc[acc["account_id"] == "X"]]))
+    with pytest.raises(DataError, match="values must be dates"):
+        health.alerts(u, signals=UTIL, accounts=acc.assign(start_date="soon"))
+    with pytest.raises(DataError, match=r"ramp: expected a health.Ramp or None, got str"):
+        health.alerts(u, signals=UTIL, ramp="on")
+    with pytest.raises(DataError, match="ramp: expected a health.Ramp"):
+        health.ramp_curve(u, signals=UTIL, ramp=None)
+    for bad in ({"mature_after": 0}, {"mature_after": 2.5}, {"min_rows": 0},
+                {"min_rows": True}):
+        with pytest.raises(DataError, match="Ramp"):
+            health.Ramp(**bad)
+    # The ramp reads every month up to as_of, so it checks them: a duplicate or a negative
+    # value months before the scoring window is an error (without the ramp it is not read).
+    dup = pd.concat([u, u[(u["account_id"] == "P00") & (u["month"] == "2024-03-01")]])
+    with pytest.raises(DataError, match=r"one row per account_id and month.*first ids: P00"):
+        health.alerts(dup, signals=UTIL, as_of="2025-02")
+    assert len(health.alerts(dup, signals=UTIL, as_of="2025-02", ramp=None)) > 0
+    neg = u.assign(active_users=u["active_users"].where(
+        ~((u["account_id"] == "P01") & (u["month"] == "2024-03-01")), -1))
+    with pytest.raises(DataError, match=r"'active_users': values must not be negative.*P01"):
+        health.alerts(neg, signals=UTIL, as_of="2025-02")
+
+
+# ---------------------------------------------------------------------------- history, worklist
+
+def test_alert_history_marks_new_and_repeated_alerts():
+    rows = []
+    for m, users in [("2025-01", 2), ("2025-02", 2), ("2025-03", 8), ("2025-04", 2)]:
+        rows += [("A", m, 10, 9, 0, 1, 1.0), ("B", m, 10, users, 0, 1, 1.0)]
+    u = _usage(rows)
+    h = health.alert_history(u, ["2025-02", "2025-03", "2025-04"], [health.LowSignal()],
+                             signals=UTIL, lookback=1, ramp=None)
+    # B is low in Jan, Feb and Apr: Feb repeats January's alert (checked too), April is new.
+    assert h["as_of"].dt.strftime("%Y-%m").tolist() == ["2025-02", "2025-04"]
+    assert h["new"].tolist() == [False, True]
+    first = health.alert_history(u, ["2025-01"], [health.LowSignal()], signals=UTIL,
+                                 lookback=1, ramp=None)
+    assert first["new"].tolist() == [True]               # nothing before January
+    with pytest.raises(DataError, match="months=..., not as_of"):
+        health.alert_history(u, as_of="2025-02", signals=UTIL)
+    with pytest.raises(DataError, match="at least one month"):
+        health.alert_history(u, [], signals=UTIL)
+
+
+def test_worklist_groups_ranks_and_cuts_at_capacity():
+    a = pd.DataFrame({
+        "account_id": ["A", "A", "B", "C", "A", "D"],
+        "as_of": pd.to_datetime(["2025-03-01"] * 4 + ["2025-04-01"] * 2),
+        "rule": ["no_deals", "health_drop", "no_deals", "no_deals", "no_deals", "no_deals"],
+        "health": [20.0, 20.0, 35.0, 60.0, 22.0, 10.0],
+        "mrr": [1.0, 1.0, 9.0, 5.0, 1.0, 3.0],
+        "new": [True, False, False, True, False, False]})
+    w = health.worklist(a, capacity=2)
+    assert w[["account_id", "rank", "within_capacity"]].values.tolist() == [
+        ["A", 1, True], ["B", 2, True], ["C", 3, False], ["D", 1, True], ["A", 2, True]]
+    assert w.loc[0, "rules"] == "no_deals, health_drop" and w.loc[0, "alerts"] == 2
+    assert w["any_new"].tolist() == [True, False, True, False, False]
+    by_mrr = health.worklist(a, by="mrr", ascending=False, capacity=1)
+    assert by_mrr.loc[by_mrr["within_capacity"], "account_id"].tolist() == ["B", "D"]
+    assert health.worklist(a)["within_capacity"].all()
+    with pytest.raises(DataError, match="capacity"):
+        health.worklist(a, capacity=-1)
+    with pytest.raises(DataError, match="capacity"):
+        health.worklist(a, capacity=2.5)
+    with pytest.raises(DataError, match="Column 'arr': required column missing"):
+        health.worklist(a, by="arr")
+
+
+# ---------------------------------------------------------------------------- alert back-test
+
+def test_backtest_alerts_counts_precision_and_lift():
+    usage, accounts, observed = _simulate(n=400, seed=2)
+    months = ["2024-03", "2024-04", "2024-05"]
+    rules = [health.LowSignal(below=0.4), health.NoActivity(months=2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        bt = health.backtest_alerts(usage, accounts, months=months, horizon=4,
+                                    observed_until=observed, rules=rules, n_resamples=200)
+        again = health.backtest_alerts(usage, accounts, months=months, horizon=4,
+                                       observed_until=observed, rules=rules, n_resamples=200)
+    pd.testing.assert_frame_equal(bt.table, again.table)            # seeded bootstrap
+    acc = bt.accounts
+    assert bt.table.index.tolist() == ["low_utilisation", "no_deals", "any alert",
+                                       "all accounts"]
+    assert bt.base_rate == pytest.approx(acc["churned"].mean())
+    for rule, col in [("low_utilisation", "low_utilisation"), ("no_deals", "no_deals"),
+                      ("any alert", "any_alert")]:
+        row = bt.table.loc[rule]
+        assert row["account_months"] == acc[col].sum()
+        assert row["churned"] == (acc[col] & acc["churned"]).sum()
+        assert row["precision"] == pytest.approx(acc.loc[acc[col], "churned"].mean())
+        assert row["lift"] == pytest.approx(row["precision"] / bt.base_rate)
+        assert row["lift_low"] <= row["lift"] <= row["lift_high"]
+    # Usage rises with the latent health that lowers churn: low usage alerts are informative.
+    assert bt.table.loc["low_utilisation", "lift_low"] > 1
+    # Each month's alerts match alerts() run on that month alone, on the accounts assessed.
+    one = health.alerts(usage, rules, as_of="2024-04")
+    assessed = acc.loc[acc["as_of"] == "2024-04-01", "account_id"]
+    got = bt.alerts[bt.alerts["as_of"] == "2024-04-01"]
+    assert set(zip(got["account_id"], got["rule"], strict=True)) == set(
+        zip(one["account_id"], one["rule"], strict=True)) & set(
+        (a, r) for a in assessed for r in ("low_utilisation", "no_deals"))
+    # churned = ended within 4 months after the month checked
+    end = acc["account_id"].map(accounts.set_index("account_id")["end_date"])
+    window_end = acc["as_of"] + pd.offsets.MonthEnd(0) + pd.DateOffset(months=4)
+    assert (acc["churned"] == (end.notna() & (end <= window_end + pd.offsets.MonthEnd(0)))).all()
+
+
+def test_backtest_alerts_data_errors():
+    usage, accounts, observed = _simulate(n=100, seed=3)
+    kw = {"observed_until": observed, "rules": [health.LowSignal()]}
+    with pytest.raises(DataError, match="Outcome window not fully observed"):
+        health.backtest_alerts(usage, accounts, months=["2025-05"], horizon=6, **kw)
+    with pytest.raises(DataError, match="at least one month"):
+        health.backtest_alerts(usage, accounts, months=[], **kw)
+    with pytest.raises(DataError, match="looks like a percent"):
+        health.backtest_alerts(usage, accounts, months=["2024-01"], confidence=95, **kw)
+    with pytest.raises(DataError, match="n_resamples"):
+        health.backtest_alerts(usage, accounts, months=["2024-01"], n_resamples=0, **kw)
+    with pytest.raises(DataError, match="unknown keyword"):
+        health.backtest_alerts(usage, accounts, months=["2024-01"], nps_col="x", **kw)
+    with pytest.raises(DataError, match="Column 'end_date': required column missing"):
+        health.backtest_alerts(usage, accounts.drop(columns="end_date"), months=["2024-01"],
+                               **kw)

@@ -202,6 +202,150 @@ def test_other_column_names():
     assert t["churned"].iloc[-1] == 3
 
 
+# ---------------------------------------------------------------------------- late entry
+
+def test_entry_by_hand():
+    # Durations 2, 5, 12, 10 as in _four(); C entered at month 4 and D at month 10.
+    #   onboarding [0, 3): 2 + 3 + (3 - 3) + (3 - 3) = 5     (C and D entered after it)
+    #   adoption   [3, 9): 0 + 2 + (9 - 4) + (9 - 9) = 7
+    #   maturity  [9, oo): 0 + 0 + (12 - 9) + (10 - 10) = 3
+    life = _four().assign(entry=[0.0, 0.0, 4.0, 10.0])
+    t = phases.continuation(life, entry_col="entry").set_index("phase")
+    assert t["exposure_months"].tolist() == [5.0, 7.0, 3.0, 15.0]
+    assert t["customers_entering"].tolist() == [2, 2, 2, 4]      # C in adoption+maturity, D
+    assert t["churned"].tolist() == [1, 1, 1, 3]
+    assert t["censored"].tolist() == [0, 0, 1, 1]
+    np.testing.assert_allclose(t["monthly_hazard"], [1 / 5, 1 / 7, 1 / 3, 3 / 15])
+
+
+def test_entry_at_zero_is_the_no_entry_case():
+    rng = np.random.default_rng(4)
+    life = pd.DataFrame({"duration": rng.integers(0, 40, 500).astype(float) + rng.random(500),
+                         "churned": rng.random(500) < 0.6, "seg": rng.choice(list("ab"), 500)})
+    plain = phases.continuation(life, by="seg")
+    zero = phases.continuation(life.assign(entry=0.0), by="seg", entry_col="entry")
+    pd.testing.assert_frame_equal(plain, zero)
+
+
+def test_entry_at_a_boundary_gives_the_later_phases_of_the_full_table():
+    # Observing only the customers still there at month 3, from month 3 on, must give exactly
+    # the adoption and maturity rows of the full table (those rows only use customers at risk
+    # after month 3), and nothing in onboarding.
+    rng = np.random.default_rng(8)
+    life = pd.DataFrame({"duration": rng.integers(1, 40, 2000).astype(float),
+                         "churned": rng.random(2000) < 0.7})
+    full = phases.continuation(life, overall=False).set_index("phase")
+    later = life[life["duration"] > 3].assign(entry=3.0)
+    t = phases.continuation(later, overall=False, entry_col="entry").set_index("phase")
+    cols = ["customers_entering", "churned", "censored", "exposure_months", "monthly_hazard"]
+    pd.testing.assert_frame_equal(t.loc[["adoption", "maturity"], cols],
+                                  full.loc[["adoption", "maturity"], cols])
+    assert t.loc["onboarding", ["customers_entering", "churned", "exposure_months"]].sum() == 0
+
+
+def test_entry_hazards_agree_with_lifelines_piecewise_exponential():
+    rng = np.random.default_rng(5)
+    d, e = rng.exponential(12.0, 3000), rng.uniform(0, 10, 3000)
+    keep = d > e
+    d, e = d[keep], e[keep]
+    ev = rng.random(len(d)) < 0.7
+    fitter = PiecewiseExponentialFitter(breakpoints=[3, 9]).fit(d, ev, entry=e)
+    t = phases.continuation(pd.DataFrame({"duration": d, "churned": ev, "entry": e}),
+                            overall=False, entry_col="entry")
+    np.testing.assert_allclose(t["monthly_hazard"], 1 / fitter.params_.to_numpy(), rtol=1e-4)
+
+
+def test_entry_recovers_known_hazards_from_a_snapshot():
+    # Whole-month geometric lifetimes with hazards 10%, 5%, 2%, observed only inside a window:
+    # customers who started before the window enter at their tenure at its start.
+    rng = np.random.default_rng(21)
+    n, horizon = 40_000, 60
+    true = np.array([0.10, 0.05, 0.02])
+    h_month = true[np.searchsorted([3, 9], np.arange(horizon), side="right")]
+    leaves = rng.random((n, horizon)) < h_month
+    churn = np.where(leaves.any(axis=1), leaves.argmax(axis=1) + 1, horizon + 1)
+    start = rng.integers(-36, 12, n)              # months before (-) or after the window start
+    window_end = 12
+    entry = np.maximum(-start, 0).astype(float)   # tenure when the window opens
+    seen = churn > entry                          # still there when the window opens
+    end = np.minimum(churn, window_end - start)
+    life = pd.DataFrame({"duration": end, "churned": churn <= window_end - start,
+                         "entry": entry})[seen]
+    t = phases.continuation(life, overall=False, entry_col="entry")
+    assert np.all((t["hazard_ci_low"] < true) & (true < t["hazard_ci_high"]))
+    # ignoring entry counts months nobody was watching: the hazards come out far too low
+    naive = phases.continuation(life, overall=False)
+    assert np.all(naive["hazard_ci_high"].to_numpy()[:2] < true[:2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.floats(0.01, 60), st.floats(0, 1), st.booleans()),
+                     min_size=1, max_size=40),
+       b1=st.floats(0.5, 10), gap=st.floats(0.5, 20))
+def test_property_entry_exposure_and_flow(rows, b1, gap):
+    life = pd.DataFrame(rows, columns=["duration", "share", "churned"])
+    # entry somewhere before the duration (strictly before it for churned customers)
+    life["entry"] = life["duration"] * life["share"] * np.where(life["churned"], 0.999, 1.0)
+    b = (b1, b1 + gap)
+    t = phases.continuation(life, b, entry_col="entry")
+    ph = t[t["phase"] != "overall"]
+    assert ph["exposure_months"].sum() == pytest.approx((life["duration"] - life["entry"]).sum(),
+                                                        abs=1e-7)
+    assert (ph["exposure_months"] >= -1e-12).all()
+    # everyone at risk in a phase churns, is censored or goes on to the next one; the next one
+    # also gets the customers who entered late in it
+    late = np.bincount(phases._phase_index(life["entry"].to_numpy(), np.array(b)), minlength=3)
+    ent = ph["customers_entering"].to_numpy()
+    nxt = np.append(ent[1:], 0) - np.append(late[1:], 0)
+    np.testing.assert_array_equal(ent, ph["churned"] + ph["censored"] + nxt)
+    assert t["customers_entering"].iloc[-1] == len(life)
+
+
+@pytest.mark.parametrize("entry, churned, match", [
+    ([0.0, 6.0, 0.0, 0.0], [1, 1, 1, 0], "entry <= duration"),
+    ([0.0, 5.0, 0.0, 0.0], [1, 1, 1, 0], "enter before it churns"),
+    ([0.0, -1.0, 0.0, 0.0], [1, 1, 1, 0], "negative"),
+    ([0.0, np.nan, 0.0, 0.0], [1, 1, 1, 0], "not missing"),
+])
+def test_bad_entry_is_a_data_error_naming_the_customer(entry, churned, match):
+    life = _four().assign(entry=entry, churned=churned)
+    with pytest.raises(DataError, match=rf"Column 'entry'.*{match}.*first ids: B"):
+        phases.continuation(life, entry_col="entry")
+    with pytest.raises(DataError, match="'start'"):
+        phases.continuation(life, entry_col="start")
+
+
+def test_censored_at_entry_counts_where_it_entered():
+    # Entered at month 3 and left observation at once (still active): no exposure, censored
+    # in adoption, the phase it entered.
+    life = pd.DataFrame({"duration": [3.0], "churned": [False], "entry": [3.0]})
+    t = phases.continuation(life, overall=False, entry_col="entry").set_index("phase")
+    assert t["censored"].tolist() == [0, 1, 0]
+    assert t["customers_entering"].tolist() == [0, 1, 0]
+    assert t["exposure_months"].sum() == 0
+
+
+# ---------------------------------------------------------------------------- calendar months
+
+def test_month_three_leavers_count_in_onboarding_with_calendar_months():
+    # Members who cancel on their third billing date, from starts on every day of a year
+    # (31-day months, February, month ends): with calendar months each lasted exactly 3
+    # months and left in onboarding, as the docstring says. 30.4375-day months put the ones
+    # whose three months had more than 91.3 days into adoption (issue 11, item 1).
+    import cs_helpers as cs
+
+    start = pd.date_range("2024-01-01", "2024-12-31", freq="D")
+    subs = pd.DataFrame({"customer_id": [f"C{i}" for i in range(len(start))],
+                         "start_date": start, "end_date": start + pd.DateOffset(months=3)})
+    life = cs.to_lifetimes(subs, as_of="2025-12-31")
+    assert (life["duration"] == 3.0).all()
+    t = phases.continuation(life, overall=False).set_index("phase")
+    assert t["churned"].tolist() == [len(subs), 0, 0]
+    old = cs.to_lifetimes(subs, as_of="2025-12-31", month="average")
+    t_old = phases.continuation(old, overall=False).set_index("phase")
+    assert t_old.loc["adoption", "churned"] > 0.3 * len(subs)
+
+
 def test_missing_column_is_a_data_error():
     with pytest.raises(DataError, match="Column 'duration': required column missing"):
         phases.continuation(_four().drop(columns="duration"))
@@ -281,6 +425,48 @@ def test_millions_of_rows_are_fine():
     assert t["exposure_months"].iloc[:3].sum() == pytest.approx(life["duration"].sum())
 
 
+# ---------------------------------------------------------------------------- pooled hazards
+
+def test_pooled_hazards_by_hand():
+    # Monthly hazards 10%, 10%, 10%, 5%, 5%, 5%, 5%, 5%, 5%, 2%, 2%: each phase's pooled hazard
+    # is its own constant hazard (weights do not matter when the hazard is constant).
+    h = np.array([0.1] * 3 + [0.05] * 6 + [0.02] * 2)
+    s = np.r_[1.0, np.cumprod(1 - h)]
+    t = phases.pooled_hazards(s)
+    np.testing.assert_allclose(t["monthly_hazard"], [0.1, 0.05, 0.02])
+    np.testing.assert_allclose(t["monthly_continuation"], [0.9, 0.95, 0.98])
+    assert t["end_month"].tolist() == [3, 9, 11]
+    # within a phase the hazards are averaged with weights S(k) (default) or at_risk
+    s2 = np.array([1.0, 0.8, 0.72, 0.684])          # hazards 0.2, 0.1, 0.05
+    got = phases.pooled_hazards(s2).iloc[0]["monthly_hazard"]
+    assert got == pytest.approx((1 - 0.684) / (1 + 0.8 + 0.72))     # churned / months at risk
+    w = phases.pooled_hazards(s2, at_risk=[10, 0, 30]).iloc[0]["monthly_hazard"]
+    assert w == pytest.approx((10 * 0.2 + 30 * 0.05) / 40)
+
+
+def test_pooled_hazards_of_a_counted_cohort_equal_continuation():
+    # A cohort with no censoring: S from the counts, then pooled_hazards == continuation().
+    rng = np.random.default_rng(9)
+    lifetime = rng.geometric(rng.beta(0.5, 2.8, 5000))
+    life = pd.DataFrame({"duration": np.minimum(lifetime, 40).astype(float),
+                         "churned": lifetime <= 40})          # followed for 40 months
+    s = np.array([(lifetime > k).mean() for k in range(41)])
+    np.testing.assert_allclose(phases.pooled_hazards(s)["monthly_hazard"],
+                               phases.continuation(life, overall=False)["monthly_hazard"])
+
+
+@pytest.mark.parametrize("survival, at_risk, match", [
+    ([1.0], None, "at least two"),
+    ([1.0, 1.2], None, "at least two"),
+    ([1.0, 0.5, 0.7], None, "never increasing"),
+    ([1.0, 0.9, 0.8], [1.0], "one weight per month"),
+    ([1.0, 0.9, 0.8], [1.0, -1.0], ">= 0"),
+])
+def test_pooled_hazards_validates(survival, at_risk, match):
+    with pytest.raises(DataError, match=match):
+        phases.pooled_hazards(survival, at_risk=at_risk)
+
+
 # ---------------------------------------------------------------------------- what-if
 
 def test_survival_curve_is_piecewise_geometric():
@@ -342,13 +528,30 @@ def test_what_if_takes_a_continuation_table():
 @pytest.mark.parametrize("hazards, changes, match", [
     ([0.1, 0.05, 0.02], {"onbording": 0.8}, "unknown phase"),
     ([0.1, 0.05], {}, "3 phases"),
-    ([0.1, 0.05, 1.2], {}, r"\[0, 1\]"),
+    ([0.1, 0.05, 1.2], {}, "fraction from 0 to 1"),
+    ([10, 5, 2], {}, "looks like a percent: pass 0.1"),
     ([0.6, 0.05, 0.02], {"onboarding": 2.0}, "exceeds 1"),
     ([0.1, 0.05, 0.02], {"onboarding": -1}, ">= 0"),
 ])
 def test_what_if_validates(hazards, changes, match):
     with pytest.raises(DataError, match=match):
         phases.what_if(hazards, changes)
+
+
+def test_rates_given_as_percents_are_refused_with_a_hint():
+    with pytest.raises(DataError, match="discount_rate.*looks like a percent: pass 0.08"):
+        phases.what_if([0.1, 0.05, 0.02], {"onboarding": 0.8}, discount_rate=8)
+    with pytest.raises(DataError, match="discount_rate.*looks like a percent: pass 0.08"):
+        phases.expected_lifetime([0.1, 0.05, 0.02], discount_rate=8)
+    with pytest.raises(DataError, match="discount_rate"):
+        phases.expected_lifetime([0.1, 0.05, 0.02], discount_rate=-0.1)
+
+
+def test_homogeneous_what_if_says_it_is_an_approximation():
+    w = phases.what_if([0.10, 0.05, 0.02], {"onboarding": 0.8})
+    assert (w["model"] == "homogeneous (approximation)").all()
+    assert "approximation" in w.attrs and "fit_model" in w.attrs["approximation"]
+    assert "approximation" in phases.what_if.__doc__.lower()
 
 
 def test_what_if_needs_whole_month_boundaries():
@@ -367,6 +570,16 @@ def test_plot_continuation_has_title_labels_and_percent_axis():
     assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
     assert len(ax.patches) == 3
     assert any("pooled" in t for t in ax.get_legend_handles_labels()[1])
+
+
+def test_plot_continuation_starts_at_zero_or_says_it_does_not():
+    ax = phases.plot_continuation(phases.continuation(_four()))
+    assert ax.get_ylim()[0] == 0
+    assert "starts at" not in ax.get_ylabel()
+    zoomed = phases.plot_continuation(phases.continuation(_four()), ylim=(0.6, 1.0))
+    assert zoomed.get_ylim()[0] == pytest.approx(0.6)
+    assert "(axis starts at 60%)" in zoomed.get_ylabel()
+    assert len(zoomed.lines) >= 2                   # the break sign
 
 
 def test_plot_continuation_by_segment_in_japanese_without_missing_glyphs():
