@@ -173,3 +173,38 @@ def test_wrong_separator_is_named_with_the_parameters(tmp_path):
     assert "one column whose name contains ';'" in err and "-p sep ';'" in err
     assert "id_col: 'customer_id' is not a column" in err
     assert not results_before_error(nb)
+
+
+def _doc_examples() -> list[tuple[str, dict]]:
+    """The `make report` commands of docs/adapting_your_data.md's "Three shapes, from the
+    command line", as papermill parameters (papermill's own reading of -p values)."""
+    import re
+    import shlex
+
+    from papermill.cli import _resolve_type
+
+    doc = (corpus.TABLES.parent.parent / "docs" / "adapting_your_data.md").read_text()
+    part = doc.split("### Three shapes, from the command line")[1].split("\n### ")[0]
+    found = []
+    for block in re.findall(r"```bash\n(.*?)```", part, flags=re.S):
+        words = shlex.split(block.replace("\\\n", " "))
+        data = next(w.split("=", 1)[1] for w in words if w.startswith("DATA="))
+        args = shlex.split(next(w.split("=", 1)[1] for w in words if w.startswith("ARGS=")))
+        params = {"data_path": str(corpus.TABLES.parent.parent / data)}
+        for flag, name, value in zip(args[::3], args[1::3], args[2::3], strict=True):
+            params[name] = _resolve_type(value) if flag == "-p" else value
+        found.append((data, params))
+    return found
+
+
+@pytest.mark.slow
+def test_the_documented_commands_make_reports(tmp_path):
+    examples = _doc_examples()
+    assert [d for d, _ in examples] == ["tests/tables/dates_dmy.csv",
+                                        "tests/tables/tenure_months_telco.csv",
+                                        "tests/tables/tenure_years_bank.csv"]
+    for i, (_, params) in enumerate(examples):
+        nb = run(tmp_path, f"doc{i}", **params)
+        assert figures(nb) >= 3
+        assert not [x for x in summary(nb)[1] if "Snapshot read as a full history" in x]
+        assert "looks like years" not in text(nb)
