@@ -239,6 +239,7 @@ PARAMETERS = {
     "encoding": "CSV text encoding (None: detected)",
     "sep": "CSV separator (None: detected)",
     "sheet": "Excel sheet (None: the first)",
+    "decimal": "decimal mark of numbers in a CSV ('.' or ',')",
     "id_col": "customer id column (None: the table has none)",
     "start_col": "dates form: start date column",
     "end_col": "dates form: end date column (empty while active)",
@@ -269,6 +270,7 @@ PARAMETERS = {
 
 #: The template's default values (its parameters cell; a test keeps the two in step).
 DEFAULTS = {"data_path": None, "engine": "pandas", "encoding": None, "sep": None, "sheet": None,
+            "decimal": ".",
             "id_col": NOT_GIVEN, "start_col": NOT_GIVEN, "end_col": NOT_GIVEN,
             "as_of": NOT_GIVEN, "date_format": None, "dayfirst": None, "observed_from": None,
             "tenure_col": NOT_GIVEN, "churned_col": NOT_GIVEN, "tenure_unit": "months",
@@ -549,6 +551,8 @@ def _other_problems(p: dict[str, Any], form: str, chosen: bool, units: Any) -> l
     for name in ("dayfirst",):
         if p[name] not in (None, True, False):
             problems.append(f"{name}: pass True, False or None; got {p[name]!r}.")
+    if p["decimal"] not in (".", ","):
+        problems.append(f"decimal: pass '.' or ','; got {p['decimal']!r}.")
     if not isinstance(p["show_code"], bool) and str(p["show_code"]).lower() not in (
             "true", "false"):
         problems.append(f"show_code: pass True or False; got {p['show_code']!r}.")
@@ -570,7 +574,7 @@ def _other_problems(p: dict[str, Any], form: str, chosen: bool, units: Any) -> l
 
 
 def read(source: Any, engine: str = "pandas", *, id_col: Any = None, encoding: str | None = None,
-         sep: str | None = None, sheet: str | int | None = None) -> Any:
+         sep: str | None = None, sheet: str | int | None = None, decimal: str = ".") -> Any:
     """Open the report's table with :func:`cs_helpers.engines.read`, ids read as text.
 
     When ``id_col`` is not a column of the file the table is read without it, so that
@@ -583,11 +587,12 @@ def read(source: Any, engine: str = "pandas", *, id_col: Any = None, encoding: s
     ids = [id_col] if isinstance(id_col, str) and id_col != NOT_GIVEN else None
     try:
         return engines.read(source, engine, encoding=encoding, sep=sep, sheet=sheet,
-                            id_cols=ids)
+                            id_cols=ids, decimal=decimal)
     except DataError as exc:
         if ids is None or not str(exc).startswith("id_cols:"):
             raise
-    return engines.read(source, engine, encoding=encoding, sep=sep, sheet=sheet)
+    return engines.read(source, engine, encoding=encoding, sep=sep, sheet=sheet,
+                        decimal=decimal)
 
 
 # --------------------------------------------------------------------------------------------
@@ -716,14 +721,14 @@ def life_table(kmf: Any, counts: pd.DataFrame, *, months_max: int | None = None,
 
 
 def ltv_with_band(kmf: Any, arpa: float, gross_margin: float, *, horizon: int,
-                  discount_rate: float = 0.0) -> dict[str, float]:
-    """LTV of one curve (:func:`cs_helpers.ltv.from_survival`) with the range it would take if
-    the curve sat at the low or at the high edge of its 95% band throughout.
+                  discount_rate: float = 0.0, label: str = "") -> dict[str, float]:
+    """LTV of one curve by :func:`cs_helpers.ltv.from_survival`, with its approximate 95%
+    interval (``ltv_low``, ``ltv_high``: the curve held at the edges of its band every month,
+    tail hazard included, so if anything too wide) and the share extrapolated.
 
-    The range is a sensitivity reading, wider than a confidence interval of the LTV (the
-    band's edges are not reached at every month at once). An ARPA of 0 gives an LTV of 0; a
-    missing ARPA (a segment with no revenue) gives NaN. The extrapolated share is reported,
-    not warned about.
+    An ARPA of 0 gives an LTV of 0; a missing ARPA (a segment with no revenue) gives NaN. The
+    extrapolated share is returned, not warned about; any other warning of the LTV (an
+    uncertain tail) is passed on as a :class:`cs_helpers.DataWarning` naming ``label``.
 
     Returns
     -------
@@ -748,21 +753,16 @@ def ltv_with_band(kmf: Any, arpa: float, gross_margin: float, *, horizon: int,
     if arpa == 0:
         return {"ARPA": 0.0, "LTV": 0.0, "LTV low": 0.0, "LTV high": 0.0,
                 "extrapolated share": 0.0, "months observed": nan}
-    band = kmf.confidence_interval_survival_function_
-    values = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)     # the share is reported instead
-        main = ltv.from_survival(kmf, arpa, gross_margin, horizon=horizon,
-                                 discount_rate=discount_rate)
-        for col in range(2):
-            edge = pd.Series(np.minimum.accumulate(np.clip(band.iloc[:, col].to_numpy(dtype=float),
-                                                           0, 1)),
-                             index=band.index.to_numpy(dtype=float))
-            values.append(ltv.from_survival(edge, arpa, gross_margin, horizon=horizon,
-                                            discount_rate=discount_rate).value)
-    return {"ARPA": float(arpa), "LTV": main.value, "LTV low": min(values),
-            "LTV high": max(values), "extrapolated share": main.extrapolated_share,
-            "months observed": float(main.months_observed)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = ltv.from_survival(kmf, arpa, gross_margin, horizon=horizon,
+                              discount_rate=discount_rate, warn_share=1.0)
+    for w in caught:
+        prefix = f"LTV of {label}: " if label else "LTV: "
+        warnings.warn(prefix + str(w.message), errors.DataWarning, stacklevel=2)
+    return {"ARPA": float(arpa), "LTV": r.value, "LTV low": r.ltv_low, "LTV high": r.ltv_high,
+            "extrapolated share": r.extrapolated_share,
+            "months observed": float(r.months_observed)}
 
 
 class Revenue:

@@ -61,7 +61,7 @@ def test_dates_form_report_and_its_html(tmp_path):
     assert [line.split(":")[0] for line in lines] == [
         "- **Churn", "- **Retention", "- **LTV", "- **Revenue"]
     assert "95% interval" in lines[0] and "a year" in lines[0]
-    assert "€" in lines[2] and "95% band" in lines[2]
+    assert "€" in lines[2] and "95% interval €" in lines[2]
     assert "GRR" in lines[3] and "NRR is the same" in lines[3]
     assert any("Revenue from one MRR per customer" in x for x in summary(nb)[1])
     assert "DuckDB: monthly churn table: **identical**; retention curves: **identical**" in out
@@ -233,6 +233,7 @@ def test_duckdb_engine_tenure_form_and_bad_table(tmp_path):
     assert not results_before_error(nb)
 
 
+@pytest.mark.slow
 def test_spark_engine_report(tmp_path):
     try:
         import pyspark  # noqa: F401

@@ -133,11 +133,17 @@ def test_rate_intervals():
 
 def test_ltv_with_band_edges():
     kmf = KaplanMeierFitter().fit(np.arange(1, 41) % 20 + 1, np.arange(40) % 3 == 0)
-    r = report.ltv_with_band(kmf, 100.0, 0.8, horizon=30, discount_rate=0.08)
-    direct = cs.ltv.from_survival(kmf, 100.0, 0.8, horizon=30, discount_rate=0.08)
+    with pytest.warns(cs.DataWarning, match="LTV of plan x: No 12-month window"):
+        r = report.ltv_with_band(kmf, 100.0, 0.8, horizon=30, discount_rate=0.08,
+                                 label="plan x")     # the uncertain tail is passed on
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        direct = cs.ltv.from_survival(kmf, 100.0, 0.8, horizon=30, discount_rate=0.08)
     assert r["LTV"] == pytest.approx(direct.value)
-    assert r["LTV low"] <= r["LTV"] <= r["LTV high"]
+    assert (r["LTV low"], r["LTV high"]) == pytest.approx((direct.ltv_low, direct.ltv_high))
+    assert r["LTV low"] < r["LTV"] < r["LTV high"]
     assert r["extrapolated share"] == pytest.approx(direct.extrapolated_share)
+    assert r["extrapolated share"] > 0
     assert report.ltv_with_band(kmf, 0.0, 0.8, horizon=30)["LTV"] == 0
     assert np.isnan(report.ltv_with_band(kmf, np.nan, 0.8, horizon=30)["LTV"])
 
