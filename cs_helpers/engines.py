@@ -271,6 +271,11 @@ class _SQL:
         # only the forms the column holds (the plan counted them): a short expression, which
         # Spark compiles much faster than one with every form
         present = set(plan.counts) or set(dates.FORMS)
+        if present == {"iso"}:
+            # every value matched the ISO pattern: its date part casts directly (one
+            # extraction instead of a match and three)
+            return (f"TRY_CAST(regexp_extract({x}, '^[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}', 0) "
+                    "AS DATE)")
         branches = [f"WHEN {self.matches(x, P[f])} THEN {iso(parts[f], 1, 2, 3)}"
                     for f in ("iso", "ymd", "compact", "kanji") if f in present]
         if not branches and not present & {"dmy", "mdy", "amb", "same"}:
