@@ -10,7 +10,19 @@ health scores, on the course's simulated datasets or on your own customer table.
 
 from __future__ import annotations
 
-from . import datasets, engines, health, ltv, nps, phase_model, phases, plotting, schema
+from . import (
+    datasets,
+    dates,
+    engines,
+    health,
+    ltv,
+    nps,
+    phase_model,
+    phases,
+    plotting,
+    reading,
+    schema,
+)
 from .churn import (
     annualize,
     churn_rate,
@@ -21,6 +33,7 @@ from .churn import (
 )
 from .errors import DataError, DataWarning
 from .lifetimes import lifetimes_from_tenure, to_lifetimes
+from .reading import read_table
 from .survival import SurvivalCurves, survival_curves
 
 __version__ = "0.1.0"
@@ -37,7 +50,8 @@ def __getattr__(name: str):
 
 __all__ = [
     "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "churn_rate",
-    "cohort_retention", "datasets", "engines", "health", "lifetimes_from_tenure", "ltv", "nps", "monthly_from_annual",
-    "phase_model", "phases", "plotting", "repeat_purchase_rate", "revenue_retention", "schema", "simulate",
+    "cohort_retention", "dates", "datasets", "engines", "health", "lifetimes_from_tenure", "ltv",
+    "nps", "monthly_from_annual", "phase_model", "phases", "plotting", "read_table", "reading",
+    "repeat_purchase_rate", "revenue_retention", "schema", "simulate",
     "survival_curves", "to_lifetimes",
 ]

@@ -28,7 +28,7 @@ from .errors import DataError
 from .lifetimes import clean_subscriptions
 
 __all__ = ["churn_rate", "annualize", "monthly_from_annual", "cohort_retention",
-           "revenue_retention", "repeat_purchase_rate"]
+           "revenue_retention", "repeat_purchase_rate", "pooled_churn", "churn_per_exposure"]
 
 _FREQS = {"M": "M", "MS": "M", "ME": "M", "Q": "Q", "QS": "Q", "QE": "Q", "Y": "Y", "A": "Y",
           "YS": "Y", "YE": "Y"}
@@ -60,8 +60,8 @@ _NEVER = np.iinfo(np.int64).max
 
 
 def _bucketed(subs: Any, freq: str, as_of: Any, id_col: str | None, start_col: str,
-              end_col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int, int,
-                                     pd.Timestamp]:
+              end_col: str, date_format: str | None = None, dayfirst: bool | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int, int, pd.Timestamp]:
     """Start and end period of every customer (or of every group of customers).
 
     Returns ``(s, e, w, first, last, as_of)``: period numbers counted from the first start
@@ -72,13 +72,13 @@ def _bucketed(subs: Any, freq: str, as_of: Any, id_col: str | None, start_col: s
     f = _freq(freq)
     if engines.is_sql_table(subs):
         counts, as_of_ts = engines.subscription_periods(subs, f, as_of, id_col, start_col,
-                                                        end_col)
+                                                        end_col, date_format, dayfirst)
         s_abs = counts["start"].to_numpy()
         e_abs = np.where(counts["ended"].to_numpy(), counts["end"].to_numpy(), _NEVER)
         w = counts["customers"].to_numpy()
     else:
         clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
-                                    as_of=as_of)
+                                    as_of=as_of, date_format=date_format, dayfirst=dayfirst)
         as_of_ts = clean.attrs["as_of"]
         s_abs = _ordinals(clean[start_col], f)
         e_abs = _ordinals(clean[end_col], f)
@@ -98,7 +98,8 @@ def _count(x: np.ndarray, w: np.ndarray | None, n: int) -> np.ndarray:
 
 def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
                id_col: str | None = "customer_id", start_col: str = "start_date",
-               end_col: str = "end_date") -> pd.DataFrame:
+               end_col: str = "end_date", date_format: str | None = None,
+               dayfirst: bool | None = None) -> pd.DataFrame:
     """Churn rate per period: churned during the period / customers active at its start.
 
     Parameters
@@ -114,6 +115,9 @@ def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
         contains it, and ends after it count as still active.
     id_col, start_col, end_col : str
         Column names.
+    date_format, dayfirst : optional
+        How the dates are written when the values cannot say (ambiguous ``02/03/2024``, mixed
+        formats, Excel serial numbers): see :func:`cs_helpers.errors.parse_dates`.
 
     Returns
     -------
@@ -121,7 +125,8 @@ def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
         One row per period (a ``PeriodIndex`` named ``period``): ``active_start``, ``new``,
         ``churned``, ``new_and_churned``, ``active_end``, ``churn_rate``, ``retention_rate`` and
         ``complete`` (False for the period still running at ``as_of``: its churn is not final).
-        ``churn_rate`` is NaN where nobody was active at the start.
+        ``churn_rate`` is NaN where nobody was active at the start (undefined, not 0); use
+        :func:`pooled_churn` for a rate over several periods.
 
     Examples
     --------
@@ -138,7 +143,8 @@ def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
     2024-02             2    2        1                1           2         0.5
     2024-03             2    1        1                0           2         0.5
     """
-    s, e, w, first, last, as_of_ts = _bucketed(subs, freq, as_of, id_col, start_col, end_col)
+    s, e, w, first, last, as_of_ts = _bucketed(subs, freq, as_of, id_col, start_col, end_col,
+                                               date_format, dayfirst)
     n = last + 1
     starts = _count(s, w, n)
     ended = e >= 0
@@ -162,9 +168,12 @@ def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
 
 
 def _check_rate(x: Any, name: str) -> np.ndarray:
+    """``x`` as floats; each must be a fraction in [0, 1] (a percent gets a hint). NaN (an
+    undefined rate, nobody at risk) passes through as NaN."""
     arr = np.asarray(x, dtype=float)
-    if np.any((arr < 0) | (arr > 1)) or np.any(np.isnan(arr)):
-        raise ValueError(f"{name} must be a fraction between 0 and 1 (e.g. 0.02 for 2%), got {x!r}.")
+    defined = arr[~np.isnan(arr)] if arr.ndim else (arr if not np.isnan(arr) else None)
+    if defined is not None and np.size(defined):
+        errors.check_fraction(defined, name)
     return arr
 
 
@@ -179,7 +188,8 @@ def _like(x: Any, values: np.ndarray) -> Any:
 def annualize(monthly_churn: Any) -> Any:
     """Annual churn from a constant monthly churn: ``1 - (1 - m) ** 12``.
 
-    Multiplying by 12 overstates it, because a customer can only leave once.
+    Multiplying by 12 overstates it, because a customer can only leave once. An undefined
+    rate (NaN: nobody was at risk) stays NaN; a rate outside [0, 1] is a DataError.
 
     Examples
     --------
@@ -187,6 +197,10 @@ def annualize(monthly_churn: Any) -> Any:
     0.2153
     >>> round(annualize(0.006), 4)
     0.0697
+    >>> annualize(2)
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: monthly churn: must be a fraction from 0 to 1 (0.08 means 8%); got 2, which looks like a percent: pass 0.02.
     """
     m = _check_rate(monthly_churn, "monthly churn")
     return _like(monthly_churn, 1 - (1 - m) ** 12)
@@ -206,7 +220,9 @@ def monthly_from_annual(annual_churn: Any) -> Any:
 
 def cohort_retention(subs: Any, *, freq: str = "M", as_of: Any = None,
                      values: str = "share", id_col: str | None = "customer_id",
-                     start_col: str = "start_date", end_col: str = "end_date") -> pd.DataFrame:
+                     start_col: str = "start_date", end_col: str = "end_date",
+                     date_format: str | None = None,
+                     dayfirst: bool | None = None) -> pd.DataFrame:
     """Cohort retention table: cohorts (start period) x periods since start.
 
     Cell ``(c, k)`` is the share of cohort ``c`` still active at the *start* of its ``k``-th
@@ -221,6 +237,8 @@ def cohort_retention(subs: Any, *, freq: str = "M", as_of: Any = None,
         :func:`churn_rate` (same columns, same engines).
     values : {"share", "count"}
         Shares of the cohort (default) or customer counts.
+    date_format, dayfirst : optional
+        See :func:`churn_rate`.
 
     Returns
     -------
@@ -242,7 +260,8 @@ def cohort_retention(subs: Any, *, freq: str = "M", as_of: Any = None,
     """
     if values not in ("share", "count"):
         raise ValueError("values must be 'share' or 'count'.")
-    s, e, w, first, last, _ = _bucketed(subs, freq, as_of, id_col, start_col, end_col)
+    s, e, w, first, last, _ = _bucketed(subs, freq, as_of, id_col, start_col, end_col,
+                                        date_format, dayfirst)
     n_c = last + 1
     width = n_c                      # periods since start: 0 .. last
     size = _count(s, w, n_c)
@@ -272,7 +291,8 @@ def cohort_retention(subs: Any, *, freq: str = "M", as_of: Any = None,
 
 def revenue_retention(usage: Any, *, id_col: str = "account_id",
                       month_col: str = "month", mrr_col: str = "mrr",
-                      window: int = 12) -> pd.DataFrame:
+                      window: int = 12, date_format: str | None = None,
+                      dayfirst: bool | None = None) -> pd.DataFrame:
     """Gross and net revenue retention and logo retention over ``window`` months.
 
     For each base month ``m``: the base is the customers with MRR > 0 in ``m``. Then
@@ -293,6 +313,8 @@ def revenue_retention(usage: Any, *, id_col: str = "account_id",
         :mod:`cs_helpers.engines`).
     window : int
         Months between the base month and the comparison month.
+    date_format, dayfirst : optional
+        How ``month_col`` is written when the values cannot say (see :func:`churn_rate`).
 
     Returns
     -------
@@ -315,14 +337,16 @@ def revenue_retention(usage: Any, *, id_col: str = "account_id",
     if window < 1:
         raise ValueError("window must be at least 1 month.")
     if engines.is_sql_table(usage):
-        sums = engines.revenue_sums(usage, id_col, month_col, mrr_col, window)
+        sums = engines.revenue_sums(usage, id_col, month_col, mrr_col, window, date_format,
+                                    dayfirst)
         if sums.empty:
             raise DataError(f"Column '{month_col}': the data span less than window={window} "
                             "months, so no base month can be followed to its end.")
         return _revenue_table(sums.set_index("m"), month_col, window)
     errors.check_columns(usage, [id_col, month_col, mrr_col], "usage")
     errors.check_not_empty(usage, "usage")
-    month = errors.parse_dates(usage, month_col, id_col).dt.to_period("M").array.asi8
+    month = errors.parse_dates(usage, month_col, id_col, date_format=date_format,
+                               dayfirst=dayfirst).dt.to_period("M").array.asi8
     mrr = errors.check_non_negative(usage, mrr_col, id_col).to_numpy()
     ids = usage[id_col].to_numpy()
     frame = pd.DataFrame({"id": ids, "m": month, "mrr": mrr})
@@ -366,7 +390,8 @@ def _revenue_table(sums: pd.DataFrame, month_col: str, window: int) -> pd.DataFr
 
 def repeat_purchase_rate(orders: pd.DataFrame, *, id_col: str = "customer_id",
                          date_col: str = "order_date", within_days: int = 90,
-                         freq: str = "M", as_of: Any = None) -> pd.DataFrame:
+                         freq: str = "M", as_of: Any = None, date_format: str | None = None,
+                         dayfirst: bool | None = None) -> pd.DataFrame:
     """Repeat-purchase rate for non-subscription businesses, by month of first purchase.
 
     A customer *repeats* when it buys again within ``within_days`` days after its first
@@ -391,13 +416,15 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, id_col: str = "customer_id",
     """
     errors.check_columns(orders, [id_col, date_col], "orders")
     errors.check_not_empty(orders, "orders")
-    dates = errors.parse_dates(orders, date_col, id_col)
+    dates = errors.parse_dates(orders, date_col, id_col, date_format=date_format,
+                               dayfirst=dayfirst)
     frame = pd.DataFrame({"id": orders[id_col].to_numpy(), "d": dates.to_numpy()})
     first = frame.groupby("id")["d"].transform("min")
     later = frame[(frame["d"] > first) & (frame["d"] <= first + pd.Timedelta(days=within_days))]
     firsts = frame.groupby("id")["d"].min()
     repeaters = firsts.index.isin(later["id"].unique())
-    as_of_ts = pd.Timestamp(as_of) if as_of is not None else dates.max()
+    as_of_ts = (errors.parse_date(as_of, "as_of", date_format=date_format, dayfirst=dayfirst)
+                if as_of is not None else dates.max())
     observed = (firsts + pd.Timedelta(days=within_days) <= as_of_ts).to_numpy()
     per = firsts.dt.to_period(_freq(freq))
     out = pd.DataFrame({"period": per.to_numpy(), "rep": repeaters})[observed]
@@ -413,3 +440,113 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, id_col: str = "customer_id",
             f"as_of={as_of_ts.date()} (their repeat window is not over)",
             int((~observed).sum()), [str(i) for i in firsts.index[~observed][:5]])
     return result
+
+
+def pooled_churn(table: pd.DataFrame, periods: int | None = 12, *,
+                 complete_only: bool = True) -> pd.Series:
+    """One churn rate over several periods of a :func:`churn_rate` table: customers lost /
+    customers at risk, summed over the last ``periods`` periods.
+
+    When nobody was at risk (no customer active at the start of any of those periods, e.g. a
+    table of one active customer), the rate is undefined: NaN with a
+    :class:`cs_helpers.DataWarning`, never 0.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The result of :func:`churn_rate`.
+    periods : int or None, default 12
+        How many of the last periods to pool (None: all).
+    complete_only : bool, default True
+        Leave out the period still running at ``as_of`` (its churn is not final).
+
+    Returns
+    -------
+    pandas.Series
+        ``churn_rate`` (float or NaN), ``churned``, ``active_start`` (the customers at risk,
+        summed over the periods), ``periods`` (how many were pooled), ``first`` and ``last``
+        (the periods, as text).
+
+    Examples
+    --------
+    >>> subs = pd.DataFrame({"customer_id": ["a", "b", "c"],
+    ...                      "start_date": ["2024-01-05", "2024-01-20", "2024-02-03"],
+    ...                      "end_date": ["2024-02-15", None, None]})
+    >>> r = pooled_churn(churn_rate(subs, as_of="2024-04-30"))
+    >>> round(r["churn_rate"], 4), r["churned"], r["active_start"], r["periods"]
+    (0.1667, 1, 6, 4)
+
+    One customer who joined in the month of the observation date: nobody was ever at risk at
+    the start of a complete month, so the rate is undefined, not 0%.
+
+    >>> import warnings
+    >>> one = pd.DataFrame({"customer_id": ["a"], "start_date": ["2024-06-05"],
+    ...                     "end_date": [None]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     pooled_churn(churn_rate(one, as_of="2024-06-30"))["churn_rate"]
+    nan
+    """
+    import warnings
+
+    errors.check_columns(table, ["churned", "active_start"], "churn_rate")
+    part = table[table["complete"]] if complete_only and "complete" in table.columns else table
+    if periods is not None:
+        part = part.tail(int(periods))
+    churned = int(part["churned"].sum())
+    at_risk = int(part["active_start"].sum())
+    rate = churned / at_risk if at_risk > 0 else float("nan")
+    first = str(part.index[0]) if len(part) else ""
+    last = str(part.index[-1]) if len(part) else ""
+    if at_risk == 0:
+        where = (f"no customer was active at the start of any of the {len(part)} period(s) "
+                 f"pooled ({first} to {last})" if len(part) else
+                 "there is no complete period yet (the first one is still running at as_of)")
+        warnings.warn(f"Pooled churn is undefined (n/a): {where}, so nobody was at risk of "
+                      "churning. This is not a churn of 0%.", errors.DataWarning, stacklevel=2)
+    return pd.Series({"churn_rate": rate, "churned": churned, "active_start": at_risk,
+                      "periods": len(part), "first": first, "last": last},
+                     name="pooled churn", dtype=object)
+
+
+def churn_per_exposure(lifetimes: Any, *, duration_col: str = "duration",
+                       event_col: str = "churned") -> pd.Series:
+    """Average monthly churn of a lifetimes table: churn events / customer-months observed.
+
+    The rate for tables with no calendar (tenure snapshots). Exposure runs from ``entry``
+    when the table has an ``entry`` column (late entry). NaN with a
+    :class:`cs_helpers.DataWarning` when there is no exposure at all.
+
+    Examples
+    --------
+    >>> life = pd.DataFrame({"duration": [2.0, 10.0, 8.0], "churned": [True, False, True]})
+    >>> churn_per_exposure(life)[["churn_rate", "churned", "exposure"]].tolist()
+    [0.1, 2, 20.0]
+    """
+    import warnings
+
+    from .survival import aggregate_lifetimes
+
+    entry = 0.0
+    if isinstance(lifetimes, pd.DataFrame) and "entry" in lifetimes.columns:
+        id_col = lifetimes.attrs.get("id_col")
+        entry = float(errors.check_non_negative(
+            lifetimes, "entry", id_col if id_col in lifetimes.columns else None).sum())
+        counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
+    elif engines.is_sql_table(lifetimes) and "entry" in engines._wrap(lifetimes).columns:
+        t = engines._wrap(lifetimes)
+        entry = float(t.run(f"SELECT coalesce(sum({t.number('entry')}), 0) AS e FROM {{t}}")
+                      .iloc[0]["e"])
+        counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
+    else:
+        counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
+    exposure = float((counts["duration"] * counts["customers"]).sum()) - entry
+    churned = int(counts.loc[counts["churned"], "customers"].sum())
+    rate = churned / exposure if exposure > 0 else float("nan")
+    if not exposure > 0:
+        warnings.warn("Churn per customer-month is undefined (n/a): the table has no time at "
+                      "risk (every duration is 0). This is not a churn of 0%.",
+                      errors.DataWarning, stacklevel=2)
+    return pd.Series({"churn_rate": rate, "churned": churned, "exposure": exposure,
+                      "customers": int(counts["customers"].sum())},
+                     name="churn per customer-month", dtype=object)

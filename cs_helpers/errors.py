@@ -30,8 +30,10 @@ __all__ = [
     "check_whole_in_range",
     "check_non_negative",
     "parse_dates",
+    "parse_date",
     "parse_flags",
     "record_filtered",
+    "warn_duplicate_rows",
     "offending_ids",
     "check_fraction",
 ]
@@ -55,7 +57,8 @@ class DataError(ValueError):
 
 
 class DataWarning(UserWarning):
-    """Rows were left out of a calculation on purpose; the warning says how many and why."""
+    """Something the result depends on that the table cannot state: rows left out on purpose
+    (how many and why), rows that look repeated, a unit or a snapshot assumption."""
 
 
 def offending_ids(df: pd.DataFrame, mask: Any, id_col: str | None = None,
@@ -128,14 +131,53 @@ def check_columns(df: pd.DataFrame, columns: Iterable[str | None], what: str = "
         raise DataError(f"Expected the {what} as a pandas DataFrame, got {type(df).__name__}.")
     missing = [c for c in columns if c is not None and c not in df.columns]
     if missing:
-        have = ", ".join(repr(c) for c in list(df.columns)[:15])
-        names = ", ".join(repr(c) for c in missing)
-        word = "Column" if len(missing) == 1 else "Columns"
-        raise DataError(
-            f"{word} {names}: required column missing from the {what} table (it has: {have}). "
-            "Pass the right name as an argument, e.g. "
-            f"{_arg_hint(missing[0])}='...'."
-        )
+        raise DataError(missing_columns_message(missing, list(df.columns), what))
+
+
+def _squash(name: Any) -> str:
+    return " ".join(str(name).replace("\ufeff", "").split()).casefold()
+
+
+def missing_columns_message(missing: Sequence[str], have: Sequence[Any], what: str) -> str:
+    """The message for required columns that a table lacks, with near-match hints.
+
+    A name that differs only in case or spaces is pointed out (``'Subscription  Length'``
+    has two spaces), as is a one-column table whose name holds a separator (a semicolon file
+    read with commas).
+
+    Examples
+    --------
+    >>> print(missing_columns_message(["tenure"], ["Customer ID", "Tenure "], "tenure"))
+    Column 'tenure': required column missing from the tenure table (it has: 'Customer ID', 'Tenure '). Did you mean 'Tenure ' (differs in case or spaces)? Pass the right name as an argument, e.g. the matching *_col argument='...'.
+    """
+    import difflib
+
+    shown = ", ".join(repr(c) for c in list(have)[:15])
+    more = f", … ({len(have)} columns)" if len(have) > 15 else ""
+    names = ", ".join(repr(c) for c in missing)
+    word = "Column" if len(missing) == 1 else "Columns"
+    hints = []
+    by_squash = {_squash(c): c for c in have}
+    for col in missing:
+        if _squash(col) in by_squash:
+            hints.append(f"Did you mean {by_squash[_squash(col)]!r} (differs in case or "
+                         "spaces)?")
+        else:
+            close = difflib.get_close_matches(str(col), [str(c) for c in have], n=1,
+                                              cutoff=0.75)
+            if close:
+                hints.append(f"Did you mean {close[0]!r}?")
+    if len(have) == 1:
+        only = str(have[0])
+        sep = next((s for s in (";", "\t", "|", ",") if s in only), None)
+        if sep is not None:
+            hints.append(f"The table has one column whose name contains {sep!r}: the file was "
+                         f"probably read with the wrong separator (read it with "
+                         f"cs.read_table(path), or pass sep={sep!r}).")
+    hint = (" " + " ".join(hints)) if hints else ""
+    return (f"{word} {names}: required column missing from the {what} table (it has: "
+            f"{shown}{more}).{hint} Pass the right name as an argument, e.g. "
+            f"{_arg_hint(missing[0])}='...'.")
 
 
 def _arg_hint(col: str) -> str:
@@ -170,6 +212,8 @@ def check_non_negative(df: pd.DataFrame, column: str, id_col: str | None = None)
     num = pd.to_numeric(raw, errors="coerce")
     _fail(df, column, "values must be numbers (not missing, not text)", num.isna().to_numpy(),
           id_col)
+    _fail(df, column, "values must be finite numbers (not infinite)",
+          np.isinf(num.to_numpy(dtype=float)), id_col)
     _fail(df, column, "values must not be negative", (num < 0).to_numpy(), id_col)
     return num.astype(float)
 
@@ -195,46 +239,123 @@ def check_whole_in_range(df: pd.DataFrame, column: str, low: int, high: int,
 
 
 def parse_dates(df: pd.DataFrame, column: str, id_col: str | None = None, *,
-                allow_missing: bool = False) -> pd.Series:
-    """Return ``column`` as ``datetime64``; raise on values that are not dates.
+                allow_missing: bool = False, date_format: str | None = None,
+                dayfirst: bool | None = None) -> pd.Series:
+    """Return ``column`` as dates (``datetime64``, at midnight); raise on anything unclear.
+
+    The rules are those of :mod:`cs_helpers.dates`, the same on every engine:
+
+    - accepted as they are: ISO dates with or without a time (``2024-01-31``,
+      ``2024-01-31 10:15``, ``2024-01-31T23:30:00+09:00``: the date as written, offset and time
+      of day dropped), ``2024/01/31``, ``20240131`` (text or whole numbers), ``2024年1月31日``,
+      datetime columns (a time-zone-aware one at its date in its own zone), and slashed dates
+      that read only one way (``31/01/2024``);
+    - refused unless stated: ambiguous slashed dates (``02/03/2024``: pass ``dayfirst=``),
+      several formats in one column (pass ``dayfirst=``, ``date_format="mixed"`` or one
+      ``date_format=``), Excel serial day numbers (pass ``date_format="excel"``);
+    - refused always: text that is not a date, dates outside 1677-09-22..2262-04-11 (a
+      placeholder such as 9999-12-31 for "no date" should be left empty).
 
     Missing values (NaN, None, empty strings) are allowed only with ``allow_missing``
-    (an end date is empty while a customer is active).
+    (an end date is empty while a customer is active). The result's ``attrs["date_format"]``
+    names the format that was read.
+
+    Parameters
+    ----------
+    df : DataFrame
+    column : str
+        The date column.
+    id_col : str, optional
+        Customer ids for messages.
+    allow_missing : bool
+        Whether empty values are allowed.
+    date_format : str, optional
+        A ``strptime`` format every value must fit (``"%d/%m/%Y"``), ``"mixed"`` (several
+        unambiguous formats in one column) or ``"excel"`` (serial day numbers since
+        1899-12-30).
+    dayfirst : bool, optional
+        How to read slashed dates: ``True`` day/month/year, ``False`` month/day/year.
 
     Examples
     --------
     >>> parse_dates(pd.DataFrame({"d": ["2024-01-31", ""]}), "d", allow_missing=True).tolist()
     [Timestamp('2024-01-31 00:00:00'), NaT]
+    >>> parse_dates(pd.DataFrame({"d": [20240131, 20240229]}), "d").dt.date.tolist()
+    [datetime.date(2024, 1, 31), datetime.date(2024, 2, 29)]
     >>> parse_dates(pd.DataFrame({"d": ["2024-01-31", "soon"]}), "d")
     Traceback (most recent call last):
     ...
     cs_helpers.errors.DataError: Column 'd': values must be dates (e.g. 2024-01-31) — 1 of 2 rows break this rule (first row labels: 1).
     """
+    from . import dates
+
     raw = df[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
         out = raw
         if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_localize(None)
+            out = out.dt.tz_localize(None)        # the local date in the column's own zone
+        days = out.to_numpy().astype("datetime64[D]")
+        label = "a date/time column"
     else:
-        as_text = raw.astype("string").str.strip()
-        blank = raw.isna() | (as_text == "").fillna(True)
-        out = pd.to_datetime(as_text.where(~blank), errors="coerce", format="mixed")
-        _fail(df, column, "values must be dates (e.g. 2024-01-31)",
-              (out.isna() & ~blank).to_numpy(), id_col)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        text = dates.as_text(uniques)
+        forms = dates.classify(text)
+        row_forms = np.where(codes >= 0, forms[np.clip(codes, 0, None)] if len(forms) else
+                             "blank", "blank")
+        counted = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        counts = {f: int(counted[forms == f].sum()) for f in dates.FORMS}
+        plan = dates.decide(counts, date_format=date_format, dayfirst=dayfirst)
+        bad_rows = np.isin(row_forms, plan.bad)
+        if plan.rule == dates.NOT_A_DATE and plan.bad == ("other",):
+            # values of a readable form that still are no date (2023-02-30) break the same
+            # rule: report them in the same message
+            rest = {f: n for f, n in counts.items() if f != "other"}
+            trial = dates.decide(rest, date_format=date_format, dayfirst=dayfirst)
+            if trial.rule is None:
+                invalid = np.isnat(dates.to_days(text, forms, trial)) & \
+                    ~np.isin(forms, ["blank", "other"])
+                bad_rows |= (codes >= 0) & invalid[np.clip(codes, 0, None)]
+        if plan.rule is not None:
+            examples = {}
+            for f in plan.counts:
+                first = np.flatnonzero(forms == f)
+                if len(first):
+                    # the first row of that form, in table order
+                    rows = np.flatnonzero(np.isin(codes, first))
+                    examples[f] = str(text[codes[rows[0]]])
+            _fail(df, column, dates.message(plan, examples), bad_rows, id_col)
+        day_u = dates.to_days(text, forms, plan)
+        invalid_u = np.isnat(day_u) & (forms != "blank")
+        _fail(df, column, plan.invalid_rule,
+              (codes >= 0) & invalid_u[np.clip(codes, 0, None)] if len(invalid_u) else
+              np.zeros(len(df), bool), id_col)
+        days = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
+        if len(day_u):
+            days = np.where(codes >= 0, day_u[np.clip(codes, 0, None)], days)
+        label = plan.label
     if not allow_missing:
-        _fail(df, column, "dates must not be missing", out.isna().to_numpy(), id_col)
-    if out.dtype == "datetime64[ns]":
-        return out
-    # Another resolution (e.g. seconds, from Parquet or numpy): check the range nanoseconds can
-    # hold (years 1677-2262; "9999-12-31" is a common placeholder for "no end") and cast in numpy,
-    # several times faster than pandas' checked astype.
-    values = out.to_numpy()
-    lo = np.datetime64("1677-09-22", "D").astype(values.dtype)   # compared in the values' unit
-    hi = np.datetime64("2262-04-11", "D").astype(values.dtype)
+        _fail(df, column, "dates must not be missing", np.isnat(days), id_col)
+    lo, hi = np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D")
     _fail(df, column, "dates must lie between 1677-09-22 and 2262-04-11 (a placeholder such as "
           "9999-12-31 for 'no date' should be left empty)",
-          ~np.isnat(values) & ((values < lo) | (values > hi)), id_col)
-    return pd.Series(values.astype("datetime64[ns]"), index=out.index, name=out.name)
+          ~np.isnat(days) & ((days < lo) | (days > hi)), id_col)
+    result = pd.Series(days.astype("datetime64[ns]"), index=raw.index, name=raw.name)
+    result.attrs["date_format"] = label
+    return result
+
+
+def parse_date(value: Any, name: str = "as_of", *, date_format: str | None = None,
+               dayfirst: bool | None = None) -> pd.Timestamp:
+    """One date given as an argument (``as_of``), by the rules of :func:`parse_dates`.
+
+    Examples
+    --------
+    >>> parse_date("2026-09-30"), parse_date(20260930)
+    (Timestamp('2026-09-30 00:00:00'), Timestamp('2026-09-30 00:00:00'))
+    """
+    from . import dates
+
+    return dates.parse_value(value, name, date_format=date_format, dayfirst=dayfirst)
 
 
 #: Values read as "churned" / "not churned" by :func:`parse_flags` unless the caller says otherwise.
@@ -286,7 +407,49 @@ def parse_flags(df: pd.DataFrame, column: str, true_values: Sequence = TRUE_VALU
     return pd.Series(is_true[np.clip(codes, 0, None)], index=df.index, name=column)
 
 
-def record_filtered(result: pd.DataFrame, reason: str, n_rows: int,
+def warn_duplicate_rows(df: pd.DataFrame, result: pd.DataFrame, what: str = "table",
+                        columns: Sequence[str] | None = None, stacklevel: int = 3) -> int:
+    """Warn when rows are exact copies of an earlier row (for tables with no id column).
+
+    Without ids, repeated export lines cannot be told from customers who happen to look
+    alike, so the rows are kept (counted) and a :class:`DataWarning` says how many there are;
+    ``result.attrs["duplicate_rows"]`` records it. Returns the number of repeated rows.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> df = pd.DataFrame({"start": ["2024-01-01"] * 3 + ["2024-02-01"]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_duplicate_rows(df, df)
+    2
+    >>> print(caught[0].message)
+    2 rows of the table are exact copies of an earlier row (every column equal; first at row labels 1, 2). With no id column each row counts as one customer: if these are repeated export lines, remove them (df.drop_duplicates()) or pass id_col=; if they are different customers who look alike, ignore this.
+    """
+    cols = list(columns) if columns is not None else list(df.columns)
+    try:
+        dup = df.duplicated(subset=cols, keep="first").to_numpy()
+    except TypeError:   # unhashable cells (lists...): compare their text
+        dup = df[cols].astype(str).duplicated(keep="first").to_numpy()
+    n = int(dup.sum())
+    if n == 0:
+        return 0
+    labels = [str(v) for v in df.index[dup][:MAX_IDS]]
+    result.attrs["duplicate_rows"] = {"rows": n, "example_rows": labels}
+    warnings.warn(duplicate_rows_message(n, what, labels), DataWarning, stacklevel=stacklevel)
+    return n
+
+
+def duplicate_rows_message(n: int, what: str, labels: Sequence[str]) -> str:
+    """The warning for ``n`` rows that repeat an earlier row (every engine says the same)."""
+    where = f"; first at row labels {', '.join(labels)}" if labels else ""
+    return (f"{n:,} rows of the {what} are exact copies of an earlier row (every column "
+            f"equal{where}). With no id column each row counts as one customer: if these are "
+            "repeated export lines, remove them (df.drop_duplicates()) or pass id_col=; if "
+            "they are different customers who look alike, ignore this.")
+
+
+def record_filtered(result: pd.DataFrame | pd.Series, reason: str, n_rows: int,
                     ids: Sequence[str] = (), stacklevel: int = 3) -> None:
     """Warn that ``n_rows`` rows were left out, and note it in ``result.attrs``.
 
@@ -296,7 +459,9 @@ def record_filtered(result: pd.DataFrame, reason: str, n_rows: int,
     if n_rows <= 0:
         return
     note = {"reason": reason, "rows": int(n_rows), "example_ids": [str(i) for i in ids][:MAX_IDS]}
-    result.attrs.setdefault("cs_helpers_filtered", []).append(note)
+    # a new list each time: attrs are copied shallowly between tables, so appending in place
+    # would also change the input's notes
+    result.attrs["cs_helpers_filtered"] = [*result.attrs.get("cs_helpers_filtered", []), note]
     shown = f" (e.g. {', '.join(note['example_ids'])})" if note["example_ids"] else ""
     warnings.warn(f"{n_rows:,} rows left out: {reason}{shown}.", DataWarning,
                   stacklevel=stacklevel)

@@ -32,8 +32,8 @@ import pandas as pd
 from . import errors
 from .errors import DataError
 
-__all__ = ["DAYS_PER_MONTH", "MONTH_DEFINITIONS", "calendar_months", "durations", "to_lifetimes",
-           "lifetimes_from_tenure", "clean_subscriptions"]
+__all__ = ["DAYS_PER_MONTH", "MONTH_DEFINITIONS", "TENURE_UNITS", "calendar_months", "durations",
+           "to_lifetimes", "lifetimes_from_tenure", "snapshot_entry", "clean_subscriptions"]
 
 #: Days in an average month: durations with ``month="average"`` are days / DAYS_PER_MONTH.
 DAYS_PER_MONTH = 30.4375
@@ -90,13 +90,12 @@ def calendar_months(start: Any, stop: Any) -> np.ndarray:
     return k + frac
 
 
-def _resolve_as_of(subs: pd.DataFrame, as_of: Any, start: pd.Series, end: pd.Series
+def _resolve_as_of(subs: pd.DataFrame, as_of: Any, start: pd.Series, end: pd.Series,
+                   date_format: str | None = None, dayfirst: bool | None = None
                    ) -> tuple[pd.Timestamp, str]:
     if as_of is not None:
-        try:
-            return pd.Timestamp(as_of).tz_localize(None).normalize(), "given"
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"as_of: {as_of!r} is not a date (e.g. '2026-09-30').") from exc
+        return errors.parse_date(as_of, "as_of", date_format=date_format,
+                                 dayfirst=dayfirst), "given"
     if "as_of" in subs.attrs:
         return pd.Timestamp(subs.attrs["as_of"]), "the table's attrs['as_of']"
     latest = max(start.max(), end.max() if end.notna().any() else start.max())
@@ -105,27 +104,42 @@ def _resolve_as_of(subs: pd.DataFrame, as_of: Any, start: pd.Series, end: pd.Ser
 
 def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id",
                         start_col: str = "start_date", end_col: str = "end_date",
-                        as_of: Any = None, what: str = "subscriptions") -> pd.DataFrame:
+                        as_of: Any = None, what: str = "subscriptions",
+                        date_format: str | None = None,
+                        dayfirst: bool | None = None) -> pd.DataFrame:
     """Validate a subscriptions table and return it with parsed dates, censored at ``as_of``.
 
     The result has the original columns, ``start_col`` and ``end_col`` as ``datetime64``, and
     ``end_col`` set to NaT where the end falls after ``as_of`` (the customer was still active
     then). Customers starting after ``as_of`` are left out with a :class:`DataWarning`.
-    ``result.attrs["as_of"]`` holds the observation date used.
+    ``result.attrs["as_of"]`` holds the observation date used and
+    ``result.attrs["date_formats"]`` the format read in each date column. Dates follow the
+    rules of :func:`cs_helpers.errors.parse_dates` (``date_format``, ``dayfirst``); so does
+    ``as_of``. Without an id column, rows that repeat another row exactly are counted and
+    reported with a :class:`DataWarning` (``attrs["duplicate_rows"]``).
     """
     errors.check_columns(subs, [id_col, start_col, end_col], what)
     errors.check_not_empty(subs, what)
-    start = errors.parse_dates(subs, start_col, id_col)
-    end = errors.parse_dates(subs, end_col, id_col, allow_missing=True)
+    if as_of is not None:     # a bad as_of fails before the table is read
+        errors.parse_date(as_of, "as_of", date_format=date_format, dayfirst=dayfirst)
+    start = errors.parse_dates(subs, start_col, id_col, date_format=date_format,
+                               dayfirst=dayfirst)
+    end = errors.parse_dates(subs, end_col, id_col, allow_missing=True,
+                             date_format=date_format, dayfirst=dayfirst)
     if id_col is not None:
         errors.check_unique(subs, id_col)
     errors.fail_where(subs, end_col, "an end date must not be before its start date",
                       (end < start).to_numpy(), id_col)
-    as_of_ts, source = _resolve_as_of(subs, as_of, start, end)
+    as_of_ts, source = _resolve_as_of(subs, as_of, start, end, date_format, dayfirst)
     out = subs.copy()
     out[start_col] = start
     out[end_col] = end.where(end <= as_of_ts)
-    out.attrs = {**subs.attrs, "as_of": as_of_ts, "as_of_source": source}
+    formats = {start_col: start.attrs.get("date_format", ""),
+               end_col: end.attrs.get("date_format", "")}
+    out.attrs = {**subs.attrs, "as_of": as_of_ts, "as_of_source": source,
+                 "date_formats": formats}
+    if id_col is None:
+        errors.warn_duplicate_rows(subs, out, f"{what} table", stacklevel=4)
     late = (start > as_of_ts).to_numpy()
     if late.all():
         raise DataError(
@@ -134,8 +148,9 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
             "Choose a later as_of.")
     if late.any():
         ids = errors.offending_ids(subs, late, id_col)
+        kept = dict(out.attrs)
         out = out.loc[~late]
-        out.attrs = {**subs.attrs, "as_of": as_of_ts, "as_of_source": source}
+        out.attrs = kept
         errors.record_filtered(
             out, f"customers who start after as_of={as_of_ts.date()} (not yet customers then)",
             int(late.sum()), ids, stacklevel=4)
@@ -144,8 +159,8 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
 
 def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                  start_col: str = "start_date", end_col: str = "end_date",
-                 as_of: Any = None, month: str = "calendar",
-                 observed_from: Any = None) -> pd.DataFrame:
+                 as_of: Any = None, month: str = "calendar", observed_from: Any = None,
+                 date_format: str | None = None, dayfirst: bool | None = None) -> pd.DataFrame:
     """One row per customer with ``duration`` (months) and ``churned``, from start/end dates.
 
     Parameters
@@ -174,20 +189,29 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
         ``cs.survival_curves(life, entry_col="entry")``. Customers whose end date falls on or
         before ``observed_from`` are left out with a :class:`DataWarning`: the export would
         hold only some of them, so they cannot be counted fairly.
+    date_format : str, optional
+        How the dates are written when that cannot be read from the values themselves: a
+        ``strptime`` format (``"%d/%m/%Y"``), ``"mixed"`` (several unambiguous formats in one
+        column) or ``"excel"`` (serial day numbers). See :func:`cs_helpers.errors.parse_dates`.
+    dayfirst : bool, optional
+        Slashed dates such as ``02/03/2024``: ``True`` day/month/year, ``False``
+        month/day/year. Without it an ambiguous date is an error, never a guess. Applies to
+        ``as_of`` too.
 
     Returns
     -------
     DataFrame
         The input's columns plus ``duration`` (float, months) and ``churned`` (bool);
-        ``attrs["month"]`` says which month definition was used. Rows of customers who start
-        after ``as_of`` are left out with a warning and a note in
-        ``attrs["cs_helpers_filtered"]``.
+        ``attrs["month"]`` says which month definition was used, ``attrs["date_formats"]``
+        the format read in each date column. Rows of customers who start after ``as_of`` are
+        left out with a warning and a note in ``attrs["cs_helpers_filtered"]``.
 
     Raises
     ------
     DataError
-        A missing column, unparseable dates, an end before its start, duplicate ids, an empty
-        table, or an ``as_of`` before every start.
+        A missing column, dates that are not dates, ambiguous or mixed date formats (unless
+        stated), an end before its start, duplicate ids, an empty table, or an ``as_of``
+        before every start.
 
     Examples
     --------
@@ -215,13 +239,14 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     if engines.is_sql_table(subs):
         return engines.to_lifetimes(subs, id_col=id_col, start_col=start_col,
                                     end_col=end_col, as_of=as_of, month=month,
-                                    observed_from=observed_from)
+                                    observed_from=observed_from, date_format=date_format,
+                                    dayfirst=dayfirst)
     clean = clean_subscriptions(subs, id_col=id_col, start_col=start_col, end_col=end_col,
-                                as_of=as_of)
+                                as_of=as_of, date_format=date_format, dayfirst=dayfirst)
     as_of_ts = clean.attrs["as_of"]
     attrs = {**clean.attrs, "month": month, "id_col": id_col}
     if observed_from is not None:
-        window = _observed_from(observed_from, as_of_ts)
+        window = _observed_from(observed_from, as_of_ts, date_format, dayfirst)
         gone = (clean[end_col] <= window).to_numpy()
         if gone.any():
             ids = errors.offending_ids(clean, gone, id_col)
@@ -246,14 +271,9 @@ _ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (
                  "cannot represent them fairly: others who ended before then are missing)")
 
 
-def _observed_from(value: Any, as_of: pd.Timestamp) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"observed_from: {value!r} is not a date (e.g. '2022-01-01').") from exc
-    if pd.isna(ts):
-        raise DataError(f"observed_from: {value!r} is not a date (e.g. '2022-01-01').")
-    ts = ts.tz_localize(None).normalize() if ts.tzinfo is not None else ts.normalize()
+def _observed_from(value: Any, as_of: pd.Timestamp, date_format: str | None = None,
+                   dayfirst: bool | None = None) -> pd.Timestamp:
+    ts = errors.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
     if ts > as_of:
         raise DataError(f"observed_from: {ts.date()} is after as_of={as_of.date()}: "
                         "observation must begin before it ends.")
@@ -287,43 +307,205 @@ def durations(start: pd.Series, stop: pd.Series, month: str = "calendar") -> np.
     return calendar_months(s, e)
 
 
-def lifetimes_from_tenure(df: pd.DataFrame, *, tenure_col: str, churned_col: str,
-                          churned_values: Sequence = (True, 1, "Yes", "yes"),
-                          active_values: Sequence = (False, 0, "No", "no"),
-                          id_col: str | None = None) -> pd.DataFrame:
-    """Lifetimes from a snapshot table: a tenure in months and a churned flag.
+#: Months per unit of tenure: durations are always returned in months.
+TENURE_UNITS: dict[str, float] = {"months": 1.0, "years": 12.0, "weeks": 7 / DAYS_PER_MONTH,
+                                  "days": 1 / DAYS_PER_MONTH}
 
-    Flags are compared case-insensitively with surrounding spaces removed, so ``"Yes"``,
-    ``"yes "`` and ``"YES"`` are the same; any value in neither ``churned_values`` nor
-    ``active_values`` is an error (never guessed).
+#: What S(24) came out as on a simulated snapshot read as a full history, against the truth
+#: (issue 11, item 2; tests/truth/test_snapshot_truth.py measures it again).
+SNAPSHOT_BIAS = "S(24) = 0.987 against a true 0.616"
+
+
+def _check_unit(tenure_unit: str) -> float:
+    if tenure_unit not in TENURE_UNITS:
+        raise DataError(f"tenure_unit: must be one of {', '.join(map(repr, TENURE_UNITS))}; "
+                        f"got {tenure_unit!r}.")
+    return TENURE_UNITS[tenure_unit]
+
+
+def _check_window(window: Any, tenure_unit: str) -> float | str | None:
+    if window is None or (isinstance(window, str) and window == "all"):
+        return window
+    try:
+        w = float(window)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"window: pass the length of the observation window in {tenure_unit} "
+                        f"(a number > 0) or 'all'; got {window!r}.") from exc
+    if not np.isfinite(w) or w <= 0:
+        raise DataError(f"window: the observation window must be a number of {tenure_unit} "
+                        f"above 0 (or 'all'); got {window!r}.")
+    return w
+
+
+def snapshot_entry(tenure: Any, window: float, tenure_unit: str = "months") -> np.ndarray:
+    """Months since start at which each customer of a snapshot came under observation.
+
+    A snapshot table lists the customers active at the start of an observation window of
+    ``window`` (in ``tenure_unit``) and those who joined during it, with their tenure at the
+    end of the window (or when they left). A customer with tenure ``T`` was first seen at
+    ``max(0, T - window)``: one who joined before the window had survived that long already
+    (*late entry*, or left truncation); one who joined during it was seen from its start.
 
     Parameters
     ----------
-    df : DataFrame
-        One row per customer.
+    tenure : array-like
+        Tenures in ``tenure_unit``.
+    window : float
+        Length of the observation window, in ``tenure_unit``.
+    tenure_unit : {"months", "years", "weeks", "days"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Entry times in months (for ``cs.survival_curves(..., entry_col="entry")``).
+
+    Examples
+    --------
+    >>> snapshot_entry([3, 30, 40], window=12)
+    array([ 0., 18., 28.])
+    >>> snapshot_entry([1, 5], window=2, tenure_unit="years")
+    array([ 0., 36.])
+    """
+    factor = _check_unit(tenure_unit)
+    w = _check_window(window, tenure_unit)
+    if not isinstance(w, float):
+        raise DataError("window: snapshot_entry needs the window's length (a number).")
+    t = np.asarray(tenure, dtype=float)
+    return np.maximum(0.0, t - w) * factor
+
+
+def unit_warning(column: str, tenure_unit: str, n: int, all_whole: bool, low: float,
+                 high: float, median: float) -> str | None:
+    """The warning when tenures given in ``tenure_unit`` look like another unit, else None.
+
+    Examples
+    --------
+    >>> print(unit_warning("Tenure", "months", 10_000, True, 0, 10, 5))
+    Column 'Tenure': tenure_unit='months', but every one of the 10,000 values is a whole number from 0 to 10, which looks like years. If they are years, pass tenure_unit='years' (durations become years x 12 months); if they really are months, ignore this warning.
+    """
+    def says(looks: str, suggestion: str) -> str:
+        return (f"Column '{column}': tenure_unit={tenure_unit!r}, but {looks}. If they are "
+                f"{suggestion}, pass tenure_unit={suggestion!r} (durations become "
+                f"{_HOW[suggestion]}); if they really are {tenure_unit}, ignore this warning.")
+    span = f"from {low:g} to {high:g}"
+    if n < 20:
+        return None
+    if tenure_unit == "months":
+        if all_whole and high <= 10:
+            return says(f"every one of the {n:,} values is a whole number {span}, which "
+                        "looks like years", "years")
+        if median > 120:
+            return says(f"the median tenure is {median:g} months ({median / 12:.0f} years), "
+                        "which looks like days or weeks", "days")
+    if tenure_unit == "years" and median > 30:
+        return says(f"the median tenure is {median:g} years, which looks like months",
+                    "months")
+    if tenure_unit == "days" and all_whole and high <= 120 and median <= 72:
+        return says(f"every value is a whole number {span}: a longest tenure of "
+                    f"{high:g} days ({high / DAYS_PER_MONTH:.1f} months) is short, and "
+                    "looks like months", "months")
+    if tenure_unit == "weeks" and median > 520:
+        return says(f"the median tenure is {median:g} weeks ({median / 52:.0f} years), "
+                    "which looks like days", "days")
+    return None
+
+
+_HOW = {"months": "the values as they are", "years": "years x 12 months",
+        "weeks": "weeks x 7 / 30.4375 months", "days": "days / 30.4375 months"}
+
+
+def snapshot_warning(window: Any) -> str:
+    """The warning when a tenure table is read without ``window=``."""
+    return ("A tenure table cannot say when each customer came under observation. Read as a "
+            "full history (everyone followed from their first month), which overstates "
+            "survival if the table is a snapshot of the customers active on some date: on a "
+            f"simulated snapshot, {SNAPSHOT_BIAS}. Pass window=W (the length of the "
+            "observation window, in tenure_unit) if the churn flag means 'left during the "
+            "last W', to get an entry column for cs.survival_curves(..., entry_col='entry'); "
+            "or window='all' if every customer who ever joined is in the table.")
+
+
+def lifetimes_from_tenure(df: Any, *, tenure_col: str, churned_col: str,
+                          churned_values: Sequence = errors.TRUE_VALUES,
+                          active_values: Sequence = errors.FALSE_VALUES,
+                          id_col: str | None = None, tenure_unit: str = "months",
+                          window: float | str | None = None) -> Any:
+    """Lifetimes from a snapshot table: a tenure and a churned flag.
+
+    Flags are compared case-insensitively with surrounding spaces removed, so ``"Yes"``,
+    ``"yes "`` and ``"YES"`` are the same; any value in neither ``churned_values`` nor
+    ``active_values`` is an error (never guessed). The default vocabulary is the package's
+    one (:data:`cs_helpers.errors.TRUE_VALUES` / ``FALSE_VALUES``: True/1/Yes/Y/churned and
+    False/0/No/N/active), the same as :func:`cs_helpers.survival_curves` and the DuckDB and
+    Spark paths.
+
+    Parameters
+    ----------
+    df : DataFrame, DuckDB relation or Spark DataFrame
+        One row per customer. An engine table is checked in its engine and the result is a
+        lazy table of the same engine.
     tenure_col : str
-        Tenure in months (whole or fractional, not negative, not missing).
+        Tenure in ``tenure_unit`` (whole or fractional, not negative, not missing, finite).
     churned_col : str
         The churn flag.
     churned_values, active_values : sequence
         Values meaning "churned" and "still active".
     id_col : str, optional
         Customer id column, used in error messages and checked for duplicates.
+    tenure_unit : {"months", "years", "weeks", "days"}, default "months"
+        The unit of ``tenure_col``. Durations are always returned in months: years x 12,
+        weeks x 7 / 30.4375, days / 30.4375. A :class:`cs_helpers.DataWarning` says when the
+        values look like another unit (every tenure a whole number up to 10 "months" looks
+        like years; hundreds of "months" look like days).
+    window : float, "all" or None
+        What the table covers. A number ``W`` (in ``tenure_unit``): the table is a snapshot of
+        the customers present at the start of an observation window of length ``W`` (plus
+        those who joined during it), each with the tenure at the end of the window or at
+        churn, and the flag means "left during the window"; the result gets an ``entry``
+        column, ``max(0, tenure - W)`` in months, for
+        ``cs.survival_curves(life, entry_col="entry")`` (late entry). ``"all"``: every
+        customer who ever joined is in the table, followed from the first month (no entry).
+        ``None`` (default): read as ``"all"``, with a :class:`cs_helpers.DataWarning` that a
+        snapshot read so overstates survival.
 
     Returns
     -------
-    DataFrame
-        The input's columns plus ``duration`` (float months) and ``churned`` (bool).
+    DataFrame (or a lazy engine table)
+        The input's columns plus ``duration`` (float months), ``churned`` (bool) and, with a
+        numeric ``window``, ``entry`` (float months). ``attrs`` (pandas): ``tenure_unit``,
+        ``months_per_unit``, ``window`` (as given, ``None`` when not), ``duration_unit``
+        (``"months"``) and ``id_col`` (so that later messages name customers).
+
+    Raises
+    ------
+    DataError
+        A missing column, an empty table, duplicate ids, a tenure that is missing, not a
+        number, infinite or negative, an unknown flag, an unknown unit or a bad window.
 
     Examples
     --------
     >>> telco = pd.DataFrame({"tenure": [1, 34, 2], "Churn": ["No", "No", "Yes"]})
-    >>> lifetimes_from_tenure(telco, tenure_col="tenure", churned_col="Churn")
-       tenure Churn  duration  churned
-    0       1    No       1.0    False
-    1      34    No      34.0    False
-    2       2   Yes       2.0     True
+    >>> lifetimes_from_tenure(telco, tenure_col="tenure", churned_col="Churn", window=12)
+       tenure Churn  duration  churned  entry
+    0       1    No       1.0    False    0.0
+    1      34    No      34.0    False   22.0
+    2       2   Yes       2.0     True    0.0
+    >>> bank = pd.DataFrame({"Tenure": [2, 7], "Exited": [1, 0]})
+    >>> life = lifetimes_from_tenure(bank, tenure_col="Tenure", churned_col="Exited",
+    ...                              tenure_unit="years", window="all")
+    >>> life["duration"].tolist(), life.attrs["tenure_unit"]
+    ([24.0, 84.0], 'years')
     """
+    import warnings
+
+    from . import engines
+
+    factor = _check_unit(tenure_unit)
+    w = _check_window(window, tenure_unit)
+    if engines.is_sql_table(df):
+        return engines.lifetimes_from_tenure(
+            df, tenure_col=tenure_col, churned_col=churned_col, churned_values=churned_values,
+            active_values=active_values, id_col=id_col, tenure_unit=tenure_unit, window=w)
     errors.check_columns(df, [tenure_col, churned_col, id_col], "tenure")
     errors.check_not_empty(df, "tenure")
     if id_col is not None:
@@ -331,7 +513,21 @@ def lifetimes_from_tenure(df: pd.DataFrame, *, tenure_col: str, churned_col: str
     tenure = errors.check_non_negative(df, tenure_col, id_col)
     flags = errors.parse_flags(df, churned_col, true_values=churned_values,
                                false_values=active_values, id_col=id_col)
+    values = tenure.to_numpy(dtype=float)
     out = df.copy()
-    out["duration"] = tenure.to_numpy(dtype=float)
+    out["duration"] = values * factor
     out["churned"] = flags.to_numpy(dtype=bool)
+    if isinstance(w, float):
+        out["entry"] = np.maximum(0.0, values - w) * factor
+    out.attrs = {**df.attrs, "tenure_unit": tenure_unit, "months_per_unit": factor,
+                 "window": window, "duration_unit": "months", "id_col": id_col}
+    if id_col is None:
+        errors.warn_duplicate_rows(df, out, "tenure table", stacklevel=3)
+    text = unit_warning(tenure_col, tenure_unit, len(values),
+                        bool(np.all(values == np.round(values))), float(values.min()),
+                        float(values.max()), float(np.median(values)))
+    if text is not None:
+        warnings.warn(text, errors.DataWarning, stacklevel=2)
+    if w is None:
+        warnings.warn(snapshot_warning(window), errors.DataWarning, stacklevel=2)
     return out

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lifelines import KaplanMeierFitter
+from lifelines.exceptions import StatError
 from lifelines.statistics import logrank_test, multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
@@ -394,8 +395,17 @@ def survival_curves(lifetimes: Any, by: str | None = None, *, entry_col: str | N
             # nothing about any later time; lifelines refuses it, so it is not passed on
             part = part[part["entry"] < part["duration"]]
             entry = part["entry"]
-        kmf.fit(part["duration"], part["churned"], entry=entry, weights=part["customers"],
-                label=str(g))
+        try:
+            kmf.fit(part["duration"], part["churned"], entry=entry, weights=part["customers"],
+                    label=str(g))
+        except StatError as exc:      # late entry with too few customers seen early on
+            where = f" (group {g!r})" if by is not None else ""
+            raise errors.DataError(
+                f"Column '{entry_col}': the curve{where} cannot be estimated with late entry: "
+                f"at some month every customer then under observation churned, so it would "
+                f"drop to 0 and stay there ({exc}). Too few customers were observed at those "
+                "tenures: use a longer observation window, more customers, or read the curve "
+                "only up to where enough customers are at risk.") from exc
         fitters[str(g)] = kmf
     return SurvivalCurves(fitters=fitters, counts=counts, by=by, alpha=alpha,
                           entry_col=entry_col, _groups=groups)

@@ -198,3 +198,106 @@ def test_observed_from_gives_entry_and_leaves_out_earlier_leavers_loudly():
         cs.to_lifetimes(subs(), as_of="2024-06-01", observed_from="2024-07-01")
     with pytest.raises(cs.DataError, match="observed_from: 'soon' is not a date"):
         cs.to_lifetimes(subs(), as_of="2024-06-01", observed_from="soon")
+
+
+# --------------------------------------------------------------------------------------------
+# tenure tables: units, windows (late entry), one flag vocabulary
+# --------------------------------------------------------------------------------------------
+
+def _quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize("unit, factor", [("months", 1.0), ("years", 12.0),
+                                          ("weeks", 7 / M), ("days", 1 / M)])
+def test_tenure_units_are_returned_in_months(unit, factor):
+    df = pd.DataFrame({"t": [0, 1, 2.5, 10], "c": ["No", "Yes", "No", "Yes"]})
+    life = _quiet(cs.lifetimes_from_tenure, df, tenure_col="t", churned_col="c",
+                  tenure_unit=unit, window="all")
+    np.testing.assert_allclose(life["duration"], np.array([0, 1, 2.5, 10]) * factor)
+    assert life.attrs["tenure_unit"] == unit and life.attrs["months_per_unit"] == factor
+    assert life.attrs["duration_unit"] == "months"
+
+
+def test_small_whole_tenures_given_as_months_look_like_years():
+    bank = pd.DataFrame({"CustomerId": np.arange(40), "Tenure": np.arange(40) % 11,
+                         "Exited": np.arange(40) % 3 == 0})
+    kw = dict(tenure_col="Tenure", churned_col="Exited", id_col="CustomerId", window="all")
+    with pytest.warns(DataWarning, match=r"every one of the 40 values is a whole number from 0 "
+                                         r"to 10, which looks like years"):
+        cs.lifetimes_from_tenure(bank, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)   # stated: no unit warning
+        life = cs.lifetimes_from_tenure(bank, **kw, tenure_unit="years")
+    assert life["duration"].max() == 120
+
+
+def test_hundreds_of_months_look_like_days():
+    days = pd.DataFrame({"t": np.linspace(30, 2000, 30).round(), "c": [0, 1] * 15})
+    with pytest.warns(DataWarning, match="looks like days or weeks"):
+        cs.lifetimes_from_tenure(days, tenure_col="t", churned_col="c", window="all")
+
+
+def test_window_adds_late_entry_and_no_window_warns():
+    df = pd.DataFrame({"id": ["a", "b", "c"], "t": [3, 30, 40], "c": ["No", "Yes", "No"]})
+    life = cs.lifetimes_from_tenure(df, tenure_col="t", churned_col="c", id_col="id",
+                                    window=12)
+    assert life["entry"].tolist() == [0.0, 18.0, 28.0] and life.attrs["window"] == 12
+    np.testing.assert_allclose(cs.lifetimes.snapshot_entry([3, 30, 40], 1, "years"),
+                               [2 * 12, 29 * 12, 39 * 12])
+    with pytest.warns(DataWarning, match=r"overstates survival.*window=W"):
+        life = cs.lifetimes_from_tenure(df, tenure_col="t", churned_col="c", id_col="id")
+    assert "entry" not in life.columns and life.attrs["window"] is None
+
+
+@pytest.mark.parametrize("bad", [0, -3, "some", float("inf")])
+def test_bad_windows_and_units_are_refused(bad):
+    df = pd.DataFrame({"t": [1, 2], "c": [0, 1]})
+    with pytest.raises(cs.DataError, match="window"):
+        cs.lifetimes_from_tenure(df, tenure_col="t", churned_col="c", window=bad)
+    with pytest.raises(cs.DataError, match="tenure_unit: must be one of"):
+        cs.lifetimes_from_tenure(df, tenure_col="t", churned_col="c", tenure_unit="month")
+
+
+def test_infinite_tenure_is_a_data_error_with_ids():
+    df = pd.DataFrame({"id": ["a", "b"], "t": [1, np.inf], "c": [0, 1]})
+    with pytest.raises(cs.DataError, match=r"Column 't': values must be finite numbers .* "
+                                           r"1 of 2 rows .*first ids: b"):
+        cs.lifetimes_from_tenure(df, tenure_col="t", churned_col="c", id_col="id",
+                                 window="all")
+
+
+def test_one_flag_vocabulary_for_tenure_curves_and_engines():
+    import duckdb
+
+    df = pd.DataFrame({"t": [1.0, 2, 3, 4, 5, 6], "c": ["TRUE", "1", "FALSE", "0", "Y", "n"]})
+    life = _quiet(cs.lifetimes_from_tenure, df, tenure_col="t", churned_col="c", window="all")
+    assert life["churned"].tolist() == [True, True, False, False, True, False]
+    pandas_counts = cs.survival_curves(df, duration_col="t", event_col="c").counts
+    con = duckdb.connect()
+    con.register("df", df)
+    duck_counts = cs.survival_curves(con.table("df"), duration_col="t", event_col="c").counts
+    pd.testing.assert_frame_equal(duck_counts, pandas_counts)
+    assert pandas_counts["churned"].tolist() == life["churned"].tolist()
+
+
+def test_duplicate_rows_without_ids_are_reported_not_dropped():
+    df = subs().drop(columns="customer_id")
+    df = pd.concat([df, df.iloc[[0, 0]]], ignore_index=True)
+    with pytest.warns(DataWarning, match="2 rows of the subscriptions table are exact copies"):
+        life = cs.to_lifetimes(df, id_col=None, as_of="2024-06-01")
+    assert len(life) == 6 and life.attrs["duplicate_rows"]["rows"] == 2
+
+
+def test_date_rules_reach_to_lifetimes_and_as_of():
+    df = subs(start_date=["01/02/2024", "15/01/2024", "01/02/2024", "01/03/2024"],
+              end_date=["01/03/2024", None, "01/05/2024", ""])
+    with pytest.raises(cs.DataError, match=r"'start_date': dates such as '01/02/2024'"):
+        cs.to_lifetimes(df, as_of="2024-06-01")
+    life = cs.to_lifetimes(df, as_of="01/06/2024", dayfirst=True)
+    assert life.attrs["as_of"] == pd.Timestamp("2024-06-01")
+    assert life.attrs["date_formats"]["start_date"] == "DD/MM/YYYY (dayfirst=True)"
+    with pytest.raises(cs.DataError, match=r"as_of: '01/06/2024' reads either as"):
+        cs.to_lifetimes(subs(), as_of="01/06/2024")
