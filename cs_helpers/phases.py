@@ -325,8 +325,7 @@ def continuation(lifetimes: pd.DataFrame, boundaries: Sequence[float] = DEFAULT_
     errors.check_columns(lifetimes, [duration_col, event_col, *by_cols, entry_col],
                          "lifetimes")
     errors.check_not_empty(lifetimes, "lifetimes")
-    if not 0 < confidence < 1:
-        raise DataError(f"confidence: must lie strictly between 0 and 1; got {confidence}.")
+    errors.check_fraction(confidence, "confidence", allow_zero=False, allow_one=False)
     b = _check_boundaries(boundaries)
     names = labels_for(b, labels)
     lang = "ja" if labels == "ja" or (labels is not None and list(labels) == list(JA_LABELS)) \
@@ -675,6 +674,7 @@ def what_if(hazards: Any, changes: Mapping[str, float],
     """
     b = _whole_boundaries(boundaries)
     h, names = _hazard_array(hazards, b, labels)
+    errors.check_fraction(gross_margin, "gross_margin", allow_zero=False)
     unknown = [k for k in changes if k not in names]
     if unknown:
         raise DataError(f"changes: unknown phase(s) {unknown}; phases are {names}.")

@@ -116,6 +116,20 @@ def aggregate_lifetimes(lifetimes: Any, *, by: str | None = None,
     return out
 
 
+def _warn_empty(rows: pd.DataFrame, group: Any) -> None:
+    """Say that customers with an empty observation (entry = end) are left out of the fit."""
+    n = int(rows["customers"].sum())
+    churned = int(rows.loc[rows["churned"], "customers"].sum())
+    where = f" in group {group!r}" if group is not None else ""
+    lost = (f"; {churned:,} of them churned at that moment and are not counted as churn"
+            if churned else "")
+    warnings.warn(
+        f"{n:,} customers{where} have an empty observation (entry equal to the end of their "
+        f"follow-up, e.g. a start on the observation date or a tenure of 0): they carry no "
+        f"information about any later month and are left out of the curve{lost}. They stay in "
+        "`counts`.", errors.DataWarning, stacklevel=4)
+
+
 def _id_column(table: pd.DataFrame) -> str | None:
     """The id column recorded by :func:`cs_helpers.to_lifetimes`, for messages (if present)."""
     col = table.attrs.get("id_col") if hasattr(table, "attrs") else None
@@ -393,7 +407,10 @@ def survival_curves(lifetimes: Any, by: str | None = None, *, entry_col: str | N
         if entry_col is not None:
             # an empty observation (entry = end, e.g. a start on the observation date) says
             # nothing about any later time; lifelines refuses it, so it is not passed on
-            part = part[part["entry"] < part["duration"]]
+            empty = part["entry"] >= part["duration"]
+            if empty.any():
+                _warn_empty(part[empty], g if by is not None else None)
+            part = part[~empty]
             entry = part["entry"]
         try:
             kmf.fit(part["duration"], part["churned"], entry=entry, weights=part["customers"],

@@ -212,3 +212,14 @@ def test_survival_at_past_the_data_is_unknown_not_the_last_value():
     with w.catch_warnings():
         w.simplefilter("error")
         assert cs.survival_curves(gone).survival_at(7).iloc[0, 0] == 0.0
+
+
+def test_empty_observations_are_left_out_loudly():
+    life = pd.DataFrame({"duration": [0.0, 0.0, 2.0, 3.0, 4.0],
+                         "churned": [True, False, True, False, True],
+                         "entry": [0.0, 0.0, 0.0, 1.0, 0.0]})
+    with pytest.warns(cs.DataWarning, match=r"2 customers have an empty observation .* 1 of "
+                                            r"them churned at that moment"):
+        curves = cs.survival_curves(life, entry_col="entry")
+    assert curves.counts["customers"].sum() == 5
+    assert curves.median()["customers"].iloc[0] == 5
