@@ -49,7 +49,8 @@ __all__ = ["NOT_GIVEN", "esc", "plot_label", "table", "money", "percent", "month
            "check_parameters", "read", "rate_interval", "retention_at", "life_table",
            "mrr_churn_from_dates", "plot_curves", "to_html", "Notes", "PARAMETERS",
            "DEFAULTS", "COURSE", "course_defaults", "ltv_with_band", "Revenue",
-           "revenue_from_table", "revenue_from_dates", "revenue_sentence"]
+           "revenue_from_table", "revenue_from_dates", "revenue_sentence", "check_segments",
+           "MAX_SEGMENTS", "run_papermill"]
 
 #: The template's value for a parameter that was not given (``None`` means "no such column").
 NOT_GIVEN = ""
@@ -571,6 +572,36 @@ def _other_problems(p: dict[str, Any], form: str, chosen: bool, units: Any) -> l
         problems.append(f"horizon_months: pass a whole number of months, at least 1 (e.g. 60); "
                         f"got {h!r}.")
     return problems
+
+
+#: Most segments a report compares (a plan, a size band, a channel...); more is refused.
+MAX_SEGMENTS = 30
+
+
+def check_segments(quality: pd.DataFrame, segment_col: str | None,
+                   limit: int = MAX_SEGMENTS) -> None:
+    """Refuse a segment column with more than ``limit`` distinct values (a customer name or an
+    id given as ``segment_col`` would make one curve per customer).
+
+    ``quality`` is :func:`cs_helpers.engines.column_profile`'s table.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"distinct values": [3, 950]}, index=["plan", "company"])
+    >>> check_segments(q, "plan")
+    >>> check_segments(q, "company")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: segment_col: 'company' has 950 distinct values; a segment groups customers (a plan, a size band, a channel), at most 30 of them. Pass a column with fewer values, or segment_col=None.
+    """
+    if segment_col is None:
+        return
+    n = int(quality.loc[segment_col, "distinct values"])
+    if n > limit:
+        raise DataError(f"segment_col: {segment_col!r} has {n:,} distinct values; a segment "
+                        "groups customers (a plan, a size band, a channel), at most "
+                        f"{limit} of them. Pass a column with fewer values, or "
+                        "segment_col=None.")
 
 
 def read(source: Any, engine: str = "pandas", *, id_col: Any = None, encoding: str | None = None,
