@@ -71,12 +71,18 @@ bench: $(SPARK_STAMP)  ## Time the KPIs on pandas, DuckDB and Spark at 1, 10, 50
 	$(BIN)/python benchmarks/bench_kpis.py --customers 10000000
 	$(BIN)/python benchmarks/bench_engines.py --sizes $(BENCH_SIZES)
 
-report: $(STAMP)  ## KPI report on your table: make report DATA=customers.csv ARGS="-p start_col 'Signed'"
-	@if [ -z "$(DATA)" ]; then echo "Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]" >&2; exit 2; fi
-	@mkdir -p reports
-	$(BIN)/papermill notebooks/A2_your_own_data.ipynb reports/report.ipynb -p data_path "$(abspath $(DATA))" $(ARGS)
-	$(BIN)/jupyter nbconvert --to html reports/report.ipynb
-	@echo "Report: reports/report.ipynb and reports/report.html"
+# The report (notebook A2 run by papermill): DATA may contain spaces (it is passed quoted and read
+# from this folder); SHOW_CODE=1 keeps the code in the HTML (same as ARGS="-p show_code True").
+# A table that breaks a rule stops papermill with the DataError message and a non-zero exit, and
+# leaves no HTML behind (an older report.html is removed first, so it cannot be mistaken for it).
+REPORT_DIR ?= reports
+report: $(STAMP)  ## KPI report on your table: make report DATA="my data.csv" ARGS="-p id_col 'Customer ID' ..."
+	@if [ -z "$(DATA)" ]; then echo "Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"] [SHOW_CODE=1]" >&2; exit 2; fi
+	@mkdir -p "$(REPORT_DIR)"
+	@rm -f "$(REPORT_DIR)/report.html"
+	$(BIN)/python -m cs_helpers.report run notebooks/A2_your_own_data.ipynb "$(REPORT_DIR)/report.ipynb" --cwd "$(CURDIR)" \
+		-p data_path "$(DATA)" $(if $(filter 1 true True yes,$(SHOW_CODE)),-p show_code True) $(ARGS)
+	$(BIN)/python -m cs_helpers.report html "$(REPORT_DIR)/report.ipynb"
 
 data: $(STAMP)  ## Rebuild the simulated datasets in data/
 	$(BIN)/python -m cs_helpers.simulate --out data
