@@ -434,7 +434,7 @@ def check_parameters(params: Mapping[str, Any], columns: Sequence[Any], *,
     if not tenure and not dates:
         def alike(name: str) -> str:
             found = _looks_like(name, main[1])
-            return f" (look like it: {', '.join(repr(c) for c in found)})" if found else ""
+            return f" such as {', '.join(repr(c) for c in found)}" if found else ""
         problems.append("the form is not given: pass start_col and end_col (a start date"
                         f"{alike('start_col')} and an end date{alike('end_col')} per customer) "
                         f"or tenure_col and churned_col (a tenure{alike('tenure_col')} and a "
