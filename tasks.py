@@ -32,8 +32,6 @@ FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 SANITIZE = ["--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 # where `test` writes fresh student copies to run them (learners' own copies are never run)
 STUDENT_CHECK = Path("build") / "student-copies"
-# the git filter that keeps JupyterLab's execution metadata out of git (see clean_notebook)
-FILTER = "cs-notebook"
 
 
 class TaskError(Exception):
@@ -66,9 +64,9 @@ def python_problem(version: tuple[int, ...]) -> str | None:
     return None
 
 
-def venv_python(venv: Path) -> Path:
+def venv_python(venv: Path, windows: bool = os.name == "nt") -> Path:
     """The interpreter of a virtual environment, on Windows or elsewhere."""
-    if os.name == "nt":
+    if windows:
         return venv / "Scripts" / "python.exe"
     return venv / "bin" / "python"
 
@@ -96,8 +94,7 @@ def install(venv: Path, spark: bool = False) -> Path:
     """Create ``venv`` if needed and install the pinned packages; return its Python.
 
     Does nothing when the lock and ``pyproject.toml`` have not changed since the last install
-    (a stamp file in the venv remembers them). Also registers the notebook git filter in this
-    clone (see :func:`setup_git`).
+    (a stamp file in the venv remembers them).
     """
     python = venv_python(venv)
     if not python.exists():
@@ -132,112 +129,7 @@ def install(venv: Path, spark: bool = False) -> Path:
             spark_stamp.write_text(want)
         else:
             spark_stamp.touch()
-    setup_git(python)
     return python
-
-
-def setup_git(python: Path, root: Path = ROOT) -> bool:
-    """Register the ``cs-notebook`` clean filter in this clone's ``.git/config``.
-
-    ``.gitattributes`` applies it to every notebook: git then compares notebooks without the
-    execution metadata that running cells in JupyterLab removes or changes (see
-    :func:`clean_notebook`), so a lesson you only ran and saved does not show up as modified.
-    Returns False (and does nothing) outside a git clone or without git.
-    """
-    git = shutil.which("git")
-    if git is None or not (root / ".git").exists():
-        return False
-    command = f'"{python.as_posix()}" tasks.py clean-notebook --filter'
-    current = subprocess.run([git, "config", "--local", "--get", f"filter.{FILTER}.clean"],
-                             cwd=root, capture_output=True, text=True).stdout.strip()
-    if current != command:
-        subprocess.run([git, "config", "--local", f"filter.{FILTER}.clean", command],
-                       cwd=root, check=True)
-        print(f"Registered the notebook filter '{FILTER}' in this clone's .git/config (README, "
-              "'Saving notebooks').", flush=True)
-    return True
-
-
-# --- notebooks without execution noise ----------------------------------------------------------
-
-def clean_notebook(text: str) -> str:
-    """A notebook's JSON without the metadata that only says when and where it was executed.
-
-    Removes each cell's ``metadata.execution`` (the timestamps nbconvert records and JupyterLab
-    deletes when it runs a cell) and the Python version in ``metadata.language_info`` (the
-    kernel's, which differs between learners). Outputs and execution counts stay: they are part
-    of the lesson. The result is written as nbformat and JupyterLab write notebooks, so a clean
-    notebook is unchanged. Text that is not a notebook is returned as it is.
-
-    >>> nb = ('{"cells": [{"cell_type": "code", "metadata": {"execution": {"a": 1}, "tags": []}}],'
-    ...       ' "metadata": {"language_info": {"name": "python", "version": "3.13.0"}}}')
-    >>> print(clean_notebook(nb))
-    {
-     "cells": [
-      {
-       "cell_type": "code",
-       "metadata": {
-        "tags": []
-       }
-      }
-     ],
-     "metadata": {
-      "language_info": {
-       "name": "python"
-      }
-     }
-    }
-    <BLANKLINE>
-    """
-    try:
-        nb = json.loads(text)
-        for cell in nb["cells"]:
-            cell.get("metadata", {}).pop("execution", None)
-            cell.get("metadata", {}).pop("trusted", None)
-            _split_lines(cell)
-        nb.get("metadata", {}).get("language_info", {}).pop("version", None)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return text
-    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-_SPLIT_MIMES = ("application/javascript", "image/svg+xml")
-
-
-def _split_lines(cell: dict) -> None:
-    """Multi-line strings as lists of lines, as nbformat writes them (its ``split_lines``)."""
-    def split(bundle: dict) -> None:
-        for key, value in bundle.items():
-            if isinstance(value, str) and (key.startswith("text/") or key in _SPLIT_MIMES):
-                bundle[key] = value.splitlines(True)
-
-    if isinstance(cell.get("source"), str):
-        cell["source"] = cell["source"].splitlines(True)
-    for attachment in cell.get("attachments", {}).values():
-        split(attachment)
-    for output in cell.get("outputs", []):
-        if output.get("output_type") in ("execute_result", "display_data"):
-            split(output.get("data", {}))
-        elif output.get("output_type") == "stream" and isinstance(output.get("text"), str):
-            output["text"] = output["text"].splitlines(True)
-
-
-def clean_notebook_files(paths: list[Path]) -> list[Path]:
-    """Clean notebooks in place (see :func:`clean_notebook`); return the ones that changed."""
-    changed = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        clean = clean_notebook(text)
-        if clean != text:
-            path.write_text(clean, encoding="utf-8", newline="\n")
-            changed.append(path)
-    return changed
-
-
-def committed_notebooks() -> list[Path]:
-    """The lessons and solutions (committed with outputs) and the student copies."""
-    return sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb"),
-                   *ROOT.glob("exercises/solutions/*.ipynb")])
 
 
 # --- the tasks ----------------------------------------------------------------------------------
@@ -249,12 +141,18 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> None:
         raise subprocess.CalledProcessError(code, argv)
 
 
-def lab_argv(python: str | Path, extra: list[str] = ()) -> list[str]:
-    """The JupyterLab command of ``lab``: the repository root is the served folder (so the
-    lessons, exercises, solutions and docs are all reachable), and both the browser and the URL
-    printed for copying open ``notebooks/00_start_here.ipynb``."""
-    argv = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
-            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
+def lab_argv(python: str | Path, extra: list[str] = (), root: Path = ROOT) -> list[str]:
+    """The JupyterLab command of ``lab``.
+
+    The repository root is the served folder (so the lessons, exercises, solutions and docs are
+    all reachable and their relative links open), both the browser and the URL printed for
+    copying open ``notebooks/00_start_here.ipynb``, and notebooks are saved without execution
+    timestamps or the kernel's Python version (``cs_helpers.lab.pre_save_hook``), so running and
+    saving a lesson leaves it unmodified in git.
+    """
+    argv = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+            "--ContentsManager.pre_save_hook=cs_helpers.lab.pre_save_hook"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
     return argv + list(extra)
@@ -311,7 +209,7 @@ def task_notebooks(python: Path) -> None:
     run([str(python), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
          "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3",
          "--ExecutePreprocessor.record_timing=False", *notebooks])
-    clean_notebook_files([ROOT / n for n in notebooks])
+    run([str(python), "-m", "cs_helpers.lab", "clean", *notebooks])
 
 
 TASKS = {
@@ -326,7 +224,7 @@ TASKS = {
     "site": "Render the executed notebooks to a static site in _site/",
     "slides": "Render each taught notebook as a reveal.js deck in _slides/",
     "data": "Rebuild the simulated datasets in data/",
-    "clean-notebook": "Remove execution metadata from notebooks (also the git filter)",
+    "clean-notebooks": "Remove execution timestamps and the Python version from notebooks",
 }
 
 
@@ -345,18 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also install the Spark engine (set by CS_HELPERS_REQUIRE_SPARK=1)")
     parser.add_argument("task", choices=sorted(TASKS), metavar="TASK")
     parser.add_argument("args", nargs=argparse.REMAINDER,
-                        help="for lab: JupyterLab options; for clean-notebook: files or --filter")
+                        help="for lab: JupyterLab options; for clean-notebooks: notebook files")
     args = parser.parse_args(argv)
-
-    if args.task == "clean-notebook":
-        if args.args == ["--filter"]:        # git's clean filter: stdin to stdout
-            data = sys.stdin.buffer.read().decode("utf-8")
-            sys.stdout.buffer.write(clean_notebook(data).encode("utf-8"))
-            return 0
-        paths = [Path(p) for p in args.args] or committed_notebooks()
-        for p in clean_notebook_files(paths):
-            print(f"cleaned {p}")
-        return 0
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiet debugger warnings
     venv = Path(args.venv)
@@ -392,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             run([str(python), "-m", "cs_helpers.site", "slides", "--out", "_slides"])
         elif args.task == "data":
             run([str(python), "-m", "cs_helpers.simulate", "--out", "data"])
+        elif args.task == "clean-notebooks":
+            run([str(python), "-m", "cs_helpers.lab", "clean", *args.args])
     except TaskError as e:
         print(f"\n{e}", file=sys.stderr)
         return 1

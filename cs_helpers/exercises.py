@@ -397,9 +397,10 @@ def student_copy(solution_nb: dict, name: str | None = None) -> dict:
     out-of-date copy. Execution timestamps and the Python version are left out (they would
     differ on every machine).
     """
-    nb = copy.deepcopy(solution_nb)
+    from .lab import clean
+
+    nb = clean(copy.deepcopy(solution_nb))
     for cell in nb["cells"]:
-        cell.get("metadata", {}).pop("execution", None)
         if cell["cell_type"] != "code":
             continue
         src = _text(cell["source"])
@@ -411,8 +412,12 @@ def student_copy(solution_nb: dict, name: str | None = None) -> dict:
         cell["source"] = src
         cell["outputs"] = []
         cell["execution_count"] = None
+    if name:
+        nb["cells"].append({
+            "cell_type": "markdown", "id": "cs-solutions-link", "metadata": {},
+            "source": f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
+                      f"with their outputs, are in [solutions/{name}](solutions/{name})."})
     meta = nb.setdefault("metadata", {})
-    meta.get("language_info", {}).pop("version", None)
     source = f"exercises/solutions/{name}" if name else "exercises/solutions/"
     meta[GENERATED] = {
         "generated_from": source,
@@ -558,15 +563,18 @@ def main(argv: list[str] | None = None) -> int:
                    help="with --check: every copy exactly as generated (CI, on a clean clone)")
     b.add_argument("--to", type=Path, default=None,
                    help="write fresh copies into this folder instead (leaves exercises/ alone)")
+    b.add_argument("--solutions", type=Path, default=SOLUTIONS, help=argparse.SUPPRESS)
+    b.add_argument("--student", type=Path, default=STUDENT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.to is not None:
-        written = write_copies(args.to)
+        written = write_copies(args.to, solutions=args.solutions)
         print(f"Wrote {len(written)} fresh student copies to {args.to}.")
         return 0
-    report = build_report(write=not args.check)
+    report = build_report(write=not args.check, solutions=args.solutions, student=args.student)
     kept = report.having("outdated-answers", "unreadable")
     if args.check:
-        bad = build(check_only=True, strict=args.strict)
+        bad = build(check_only=True, strict=args.strict, solutions=args.solutions,
+                    student=args.student)
         if bad:
             why = ("not exactly as generated (CI checks a clean clone)" if args.strict
                    else "missing, or made from an older version of their solution")

@@ -73,6 +73,8 @@ class Browser:
         # the viewport is exactly the screen size, whatever the window decorations
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
                   deviceScaleFactor=1, mobile=False)
+        # behave as the focused window (apps such as JupyterLab track the focused document)
+        self.send("Emulation.setFocusEmulationEnabled", enabled=True)
 
     def send(self, method: str, **params) -> dict:
         msg_id = next(self._ids)
