@@ -39,6 +39,8 @@ import copy
 import hashlib
 import json
 import math
+import posixpath
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -388,6 +390,30 @@ def _cells_digest(nb: dict) -> str:
     return _sha256(json.dumps(cells, ensure_ascii=False))
 
 
+_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+
+
+def rebase_links(markdown: str) -> str:
+    """Relative links of a solution (in ``exercises/solutions/``) made right for its student copy
+    (in ``exercises/``), so that both open the same files.
+
+    Examples
+    --------
+    >>> rebase_links("[lesson](../../notebooks/03_kpi_churn.ipynb), [web](https://x.org)")
+    '[lesson](../notebooks/03_kpi_churn.ipynb), [web](https://x.org)'
+    """
+    def fix(m: re.Match) -> str:
+        target = m.group(2)
+        if re.match(r"^([a-z][a-z0-9+.-]*:|#|/)", target, flags=re.I):
+            return m.group(0)
+        path, sep, rest = target.partition("#")
+        rebased = posixpath.relpath(posixpath.normpath(posixpath.join("exercises/solutions",
+                                                                      path)), "exercises")
+        return m.group(1) + rebased + sep + rest
+
+    return _LINK.sub(fix, markdown)
+
+
 def student_copy(solution_nb: dict, name: str | None = None) -> dict:
     """Return the student copy of a solution notebook (as a JSON dict): scaffolds, no outputs.
 
@@ -401,6 +427,8 @@ def student_copy(solution_nb: dict, name: str | None = None) -> dict:
 
     nb = clean(copy.deepcopy(solution_nb))
     for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = rebase_links(_text(cell["source"]))
         if cell["cell_type"] != "code":
             continue
         src = _text(cell["source"])

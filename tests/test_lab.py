@@ -280,11 +280,12 @@ def test_the_printed_url_opens_lesson_00_with_the_whole_course_in_the_file_brows
 def _click_link(browser, target: str) -> None:
     """Click the link of the current document that JupyterLab resolved to ``target`` (a path
     under the served root; JupyterLab rewrites a relative link to ``/files/<path>`` and opens it
-    in a tab of its own when clicked)."""
+    in a tab of its own when clicked). Only the current document's links count."""
     sel = json.dumps(f'.jp-RenderedMarkdown a[href$="/files/{target}"], '
                      f'.jp-RenderedMarkdown a[href*="/files/{target}?"]')
-    browser.wait_for(f"!!document.querySelector({sel})", 60, f"a link to {target}")
-    browser.js(f"document.querySelector({sel}).click()")
+    find = f"jupyterapp.shell.currentWidget.node.querySelector({sel})"
+    browser.wait_for(f"!!{find}", 60, f"a link to {target}")
+    browser.js(f"{find}.click()")
 
 
 def test_links_between_lessons_exercises_and_solutions_open_in_jupyterlab(browser_lab):
