@@ -162,6 +162,30 @@ def test_lab_serves_the_course_and_its_kernel_imports_cs_helpers(lab_server):
     assert lab_server.api("GET", "/api/kernels").json() == []
 
 
+def test_hint_and_check_show_in_the_kernel_wherever_they_are_called(lab_server):
+    kernel = lab_server.api("POST", "/api/kernels", json={"name": "python3"}).json()
+    try:
+        def shown(code: str) -> tuple[list[str], list[str]]:
+            replies = _execute(lab_server, kernel["id"], code, timeout=120)
+            reply = next(m for m in replies if m["msg_type"] == "execute_reply")
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return ([m["content"]["data"]["text/markdown"] for m in replies
+                     if m["msg_type"] == "display_data"],
+                    [m["msg_type"] for m in replies if m["msg_type"] == "execute_result"])
+
+        # mid-cell calls show (they used to show nothing unless on the last line)
+        displays, results = shown('from cs_helpers.exercises import check, hint\n'
+                                  'hint("03.1")\nfb = check("03.1", ...)\nx = 1')
+        assert len(displays) == 2 and results == []
+        assert displays[0].startswith("**03.1** — Hint 1 of")
+        assert "Not answered yet" in displays[1]
+        # a call on the last line shows once, not twice
+        displays, results = shown('check("03.1", ...)')
+        assert len(displays) == 1 and results == []
+    finally:
+        lab_server.api("DELETE", f"/api/kernels/{kernel['id']}")
+
+
 def test_lab_serves_the_repository_root_and_leads_to_lesson_00(lab_server):
     listing = {item["name"] for item in lab_server.api("GET", "/api/contents/").json()["content"]}
     assert {"notebooks", "exercises", "docs", "data", "README.md"} <= listing
