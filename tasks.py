@@ -181,12 +181,18 @@ def task_unit(python: Path) -> None:
 
 def task_notebooks_test(python: Path) -> None:
     solutions = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("exercises/solutions/*.ipynb"))
-    run([str(python), "-m", "pytest", "-q", "--nbval", *SANITIZE, "notebooks", *solutions])
+    failure = None
+    try:
+        run([str(python), "-m", "pytest", "-q", "--nbval", *SANITIZE, "notebooks", *solutions])
+    except subprocess.CalledProcessError as e:
+        failure = e                     # the student copies are still run, then it fails
     copies = student_copies_for_test()
     run([str(python), "-m", "cs_helpers.exercises", "build", "--to", str(copies)])
     generated = sorted(str(p.relative_to(ROOT)) for p in copies.glob("*.ipynb"))
     if generated:
         run([str(python), "-m", "pytest", "-q", "--nbval-lax", *generated])
+    if failure is not None:
+        raise failure
 
 
 def task_test(python: Path) -> None:
