@@ -50,9 +50,11 @@ class Lab:
     def __init__(self, root: Path, tmp: Path) -> None:
         self.root = root
         self.port, self.token = _free_port(), secrets.token_hex(16)
-        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-               "JUPYTER_DATA_DIR": str(tmp / "data"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-               "PYTHONUNBUFFERED": "1"}
+        # as a learner starts it: not with the unit tests' MPLBACKEND=Agg, which would stop the
+        # kernels from showing figures
+        env = {**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+               "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_DATA_DIR": str(tmp / "data"),
+               "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "PYTHONUNBUFFERED": "1"}
         self.log_path = tmp / "lab.log"
         self._log = open(self.log_path, "w")
         argv = tasks.lab_argv(sys.executable, [
@@ -390,9 +392,21 @@ def test_running_and_saving_a_lesson_leaves_it_as_committed(browser_lab):
     now = lesson.read_bytes()
     if now != committed:                         # say what changed, to tell noise from a change
         before, after = json.loads(committed), json.loads(now)
-        changed = [i for i, (a, b) in enumerate(zip(before["cells"], after["cells"],
-                                                                   strict=False))
-                   if a != b]
-        pytest.fail(f"cells changed: {changed}; metadata equal: "
+        changed = []
+        for i, (a, b) in enumerate(zip(before["cells"], after["cells"], strict=True)):
+            for key in sorted(set(a) | set(b)):
+                if a.get(key) != b.get(key) and key != "outputs":
+                    changed.append(f"cell {i} {key}")
+            if len(a.get("outputs", [])) != len(b.get("outputs", [])):
+                changed.append(f"cell {i}: {len(a.get('outputs', []))} outputs, now "
+                               f"{len(b.get('outputs', []))}")
+            for j, (x, y) in enumerate(zip(a.get("outputs", []), b.get("outputs", []),
+                                           strict=False)):
+                keys = sorted(k for k in set(x.get("data", {})) | set(y.get("data", {}))
+                              if x.get("data", {}).get(k) != y.get("data", {}).get(k))
+                other = sorted(k for k in set(x) | set(y) if k != "data" and x.get(k) != y.get(k))
+                if keys or other:
+                    changed.append(f"cell {i} output {j}: {keys + other}")
+        pytest.fail(f"changed: {changed}; metadata equal: "
                     f"{before['metadata'] == after['metadata']}")
     browser.js("jupyterapp.commands.execute('application:close-all')")
