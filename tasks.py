@@ -175,7 +175,7 @@ def task_lint(python: Path) -> None:
 
 
 def task_unit(python: Path) -> None:
-    run([str(python), "-m", "pytest", "-q", "-rs", "tests", "cs_helpers", "tasks.py"],
+    run([str(python), "-m", "pytest", "-q", "-rfEs", "tests", "cs_helpers", "tasks.py"],
         env={"MPLBACKEND": "Agg"})
 
 
