@@ -7,6 +7,9 @@ In an exercise notebook::
     check("03.1", answer)        # right or not, and for a wrong answer the likely mistake
     hint("03.1")                 # a nudge, never the answer
 
+``check``, ``hint`` and ``model_answer`` show their feedback wherever they are called in a cell
+(not only on its last line), in plain words that need no emoji font, and return it too.
+
 The expected answers are *computed from the course data by the helpers* when first needed (never
 typed in), and each exercise lists the common mistakes it recognises (a wrong denominator, an
 annual rate given for a monthly one, a percent given as a fraction...) so that feedback names the
@@ -15,16 +18,29 @@ mistake instead of just saying "wrong".
 The solution notebooks in ``exercises/solutions/`` are the source. ``python -m
 cs_helpers.exercises build`` writes the student copies in ``exercises/``: in every cell tagged
 ``solution`` the code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a scaffold
-(``answer = ...``), and outputs are cleared. ``build --check`` exits non-zero when a copy is stale.
-"""
+(``answer = ...``), and outputs are cleared. Learners write their answers in those copies, so a
+learner's work is never lost or blamed:
 
+- each copy records in its metadata a fingerprint of the solution version it was made from (and
+  of its cells as generated); JupyterLab keeps notebook metadata when it saves;
+- ``build --check`` fails only when a copy is missing or was made from an older solution and has
+  no answers in it; a copy with answers (edited cells, outputs) made from the current solution is
+  up to date;
+- ``build`` writes missing and out-of-date copies but never one with answers in it: it says which
+  copies it kept and how to get the new version next to yours;
+- ``build --check --strict`` (CI, on a fresh clone with no learner in it) requires every copy to
+  be byte for byte what ``build`` writes.
+"""
 from __future__ import annotations
 
 import argparse
 import ast
 import copy
+import hashlib
 import json
 import math
+import posixpath
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["Exercise", "Mistake", "Feedback", "check", "hint", "model_answer", "register",
-           "EXERCISES", "scaffold_source", "student_copy", "build"]
+           "EXERCISES", "scaffold_source", "student_copy", "copy_state", "build"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "exercises" / "solutions"
@@ -81,30 +97,60 @@ def register(ex: Exercise) -> Exercise:
     return ex
 
 
+def _ipython():
+    """The running IPython shell (a notebook kernel), or None in plain Python and in tests."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the course
+        return None
+    return get_ipython()
+
+
 @dataclass
 class Feedback:
-    """What :func:`check` returns: shown as a coloured message in a notebook."""
+    """What :func:`check` and :func:`hint` return; in a notebook they also show it at once.
+
+    The text starts with the exercise id and plain words (``Right``, ``Not quite``, ``Hint 1 of
+    2``...), so it reads the same with or without an emoji font.
+    """
 
     exercise: str
-    status: str                     # "correct", "wrong", "unanswered", "invalid", "model"
+    status: str                     # "correct", "wrong", "unanswered", "invalid", "model", "hint"
     message: str
     correct: bool = False
     details: dict = field(default_factory=dict)
-
-    _ICONS = {"correct": "✅", "wrong": "❌", "unanswered": "✏️", "invalid": "⚠️",
-              "model": "📝"}
+    _shown_in: object = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
-        return f"{self._ICONS.get(self.status, '')} [{self.exercise}] {self.message}"
+        return f"[{self.exercise}] {self.message}"
 
     def _repr_markdown_(self) -> str:
-        return f"{self._ICONS.get(self.status, '')} **{self.exercise}** — {self.message}"
+        return f"**{self.exercise}** — {self.message}"
 
     def __repr__(self) -> str:
         return str(self)
 
     def __bool__(self) -> bool:
         return self.correct
+
+    def _ipython_display_(self) -> None:
+        # Shown once per cell run: check() shows it where it is called, and the same object on a
+        # cell's last line (the usual `check(...)`) is not shown a second time.
+        shell = _ipython()
+        run = (id(shell), getattr(shell, "execution_count", None))
+        if self._shown_in == run:
+            return
+        self._shown_in = run
+        from IPython.display import publish_display_data
+
+        publish_display_data({"text/plain": str(self), "text/markdown": self._repr_markdown_()})
+
+
+def _show(fb: Feedback) -> Feedback:
+    """Show feedback now when running in a notebook (or IPython), and return it."""
+    if _ipython() is not None:
+        fb._ipython_display_()
+    return fb
 
 
 def _load_catalogue() -> None:
@@ -157,6 +203,9 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
 def check(exercise_id: str, answer: Any = ..., *, show_answer: bool = False) -> Feedback:
     """Check an answer and say what is right or, for a wrong answer, the likely mistake.
 
+    In a notebook the feedback shows where ``check`` is called; it is also returned (true when
+    the answer is right).
+
     Parameters
     ----------
     exercise_id : str
@@ -172,12 +221,16 @@ def check(exercise_id: str, answer: Any = ..., *, show_answer: bool = False) -> 
     >>> _ = register(Exercise("doc.1", "Monthly churn if 5 of 100 leave", lambda: 0.05,
     ...     mistakes=(Mistake(lambda: 5.0, "That is a percent; give a fraction (0.05)."),)))
     >>> print(check("doc.1", 0.05))
-    ✅ [doc.1] Right: 0.05.
+    [doc.1] Right: 0.05.
     >>> print(check("doc.1", 5))
-    ❌ [doc.1] Not quite: That is a percent; give a fraction (0.05).
+    [doc.1] Not quite: That is a percent; give a fraction (0.05).
     >>> print(check("doc.1", ...))
-    ✏️ [doc.1] Not answered yet: replace the ... with your answer and run the cell again.
+    [doc.1] Not answered yet: replace the ... with your answer and run the cell again.
     """
+    return _show(_check(exercise_id, answer, show_answer))
+
+
+def _check(exercise_id: str, answer: Any, show_answer: bool) -> Feedback:
     ex = _get(exercise_id)
     if ex.kind == "judgement":
         if show_answer:
@@ -223,7 +276,7 @@ def check(exercise_id: str, answer: Any = ..., *, show_answer: bool = False) -> 
 
 
 def hint(exercise_id: str, level: int | None = None) -> Feedback:
-    """Return a nudge for an exercise, without the answer.
+    """Show a nudge for an exercise, without the answer (and return it).
 
     Each call without ``level`` shows the next hint; hints get more specific.
 
@@ -231,20 +284,20 @@ def hint(exercise_id: str, level: int | None = None) -> Feedback:
     --------
     >>> _ = register(Exercise("doc.2", "x", lambda: 1.0, hints=("Think about it.", "Closer.")))
     >>> print(hint("doc.2"))
-    💡 [doc.2] Hint 1 of 2: Think about it.
+    [doc.2] Hint 1 of 2: Think about it.
     """
     ex = _get(exercise_id)
     if not ex.hints:
-        return Feedback(ex.id, "hint", "No hint for this one: reread the section it follows.")
+        return _show(Feedback(ex.id, "hint",
+                              "No hint for this one: reread the section it follows."))
     if level is None:
         _HINTS_SHOWN[ex.id] = _HINTS_SHOWN.get(ex.id, 0) + 1
         level = _HINTS_SHOWN[ex.id]
     level = max(1, min(level, len(ex.hints)))
-    fb = Feedback(ex.id, "hint", f"Hint {level} of {len(ex.hints)}: {ex.hints[level - 1]}")
-    return fb
+    return _show(Feedback(ex.id, "hint",
+                          f"Hint {level} of {len(ex.hints)}: {ex.hints[level - 1]}"))
 
 
-Feedback._ICONS["hint"] = "💡"
 _HINTS_SHOWN: dict[str, int] = {}
 
 
@@ -252,7 +305,7 @@ def model_answer(exercise_id: str) -> Feedback:
     """Show the model answer of a judgement exercise (or the explanation of a computed one)."""
     ex = _get(exercise_id)
     text = ex.model_answer or ex.explanation or "See the solution notebook."
-    return Feedback(ex.id, "model", "Model answer: " + text)
+    return _show(Feedback(ex.id, "model", "Model answer: " + text))
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,13 +366,72 @@ def scaffold_source(source: str) -> str:
     return "\n".join(out)
 
 
-def student_copy(solution_nb: dict) -> dict:
-    """Return the student copy of a solution notebook (as a JSON dict): scaffolds, no outputs."""
-    nb = copy.deepcopy(solution_nb)
+GENERATED = "cs_helpers"   # the notebook metadata key of a student copy
+
+
+def _text(source: Any) -> str:
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _dump(nb: dict) -> str:
+    """The notebook's file text exactly as JupyterLab (nbformat) writes it."""
+    import nbformat
+
+    return nbformat.writes(nbformat.from_dict(nb), version=nbformat.NO_CONVERT) + "\n"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cells_digest(nb: dict) -> str:
+    """A fingerprint of what a learner edits: each cell's type and source (not outputs)."""
+    cells = [[c.get("cell_type"), _text(c.get("source", ""))] for c in nb.get("cells", [])]
+    return _sha256(json.dumps(cells, ensure_ascii=False))
+
+
+_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+
+
+def rebase_links(markdown: str) -> str:
+    """Relative links of a solution (in ``exercises/solutions/``) made right for its student copy
+    (in ``exercises/``), so that both open the same files.
+
+    Examples
+    --------
+    >>> rebase_links("[lesson](../../notebooks/03_kpi_churn.ipynb), [web](https://x.org)")
+    '[lesson](../notebooks/03_kpi_churn.ipynb), [web](https://x.org)'
+    """
+    def fix(m: re.Match) -> str:
+        target = m.group(2)
+        if re.match(r"^([a-z][a-z0-9+.-]*:|#|/)", target, flags=re.I):
+            return m.group(0)
+        path, sep, rest = target.partition("#")
+        rebased = posixpath.relpath(posixpath.normpath(posixpath.join("exercises/solutions",
+                                                                      path)), "exercises")
+        return m.group(1) + rebased + sep + rest
+
+    return _LINK.sub(fix, markdown)
+
+
+def student_copy(solution_nb: dict, name: str | None = None) -> dict:
+    """Return the student copy of a solution notebook (as a JSON dict): scaffolds, no outputs.
+
+    The copy's metadata ``cs_helpers`` records where it comes from, a ``fingerprint`` of the
+    copy as generated (it changes whenever the solution changes what the copy contains) and a
+    fingerprint of its ``cells``, so that :func:`copy_state` can tell a learner's answers from an
+    out-of-date copy. Execution timestamps and the Python version are left out (they would
+    differ on every machine).
+    """
+    from .lab import clean
+
+    nb = clean(copy.deepcopy(solution_nb))
     for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = rebase_links(_text(cell["source"]))
         if cell["cell_type"] != "code":
             continue
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        src = _text(cell["source"])
         if "solution" in cell.get("metadata", {}).get("tags", []):
             src = scaffold_source(src)
             cell["metadata"]["tags"] = [t for t in cell["metadata"]["tags"] if t != "solution"]
@@ -328,48 +440,188 @@ def student_copy(solution_nb: dict) -> dict:
         cell["source"] = src
         cell["outputs"] = []
         cell["execution_count"] = None
-    nb.setdefault("metadata", {})["cs_helpers"] = {
-        "generated_from": "exercises/solutions/ (run `make exercises` to rebuild; edit the "
-                          "solution, not this copy)"}
+    if name:
+        nb["cells"].append({
+            "cell_type": "markdown", "id": "cs-solutions-link", "metadata": {},
+            "source": f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
+                      f"with their outputs, are in [solutions/{name}](solutions/{name})."})
+    meta = nb.setdefault("metadata", {})
+    source = f"exercises/solutions/{name}" if name else "exercises/solutions/"
+    meta[GENERATED] = {
+        "generated_from": source,
+        "note": "Your copy to work in: write your answers here and save. `make exercises` "
+                "updates this copy when its solution changes, and never overwrites your answers.",
+    }
+    meta[GENERATED]["fingerprint"] = _sha256(_dump(nb))
+    meta[GENERATED]["cells"] = _cells_digest(nb)
     return nb
 
 
-def _dump(nb: dict) -> str:
-    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+def copy_state(path: Path, generated: dict) -> str:
+    """How the student copy at ``path`` stands against the copy generated now (``generated``).
+
+    Returns one of:
+
+    - ``"fresh"``: exactly what :func:`build` writes;
+    - ``"saved"``: made from the current solution, saved since (outputs, JupyterLab's metadata)
+      without changes to its cells;
+    - ``"answers"``: made from the current solution, with the learner's answers in its cells;
+    - ``"missing"``: no such file;
+    - ``"outdated"``: made from an older solution (or before fingerprints), no answers in it;
+    - ``"outdated-answers"``: made from an older solution, with the learner's answers;
+    - ``"unreadable"``: not a notebook git or JupyterLab could read (a merge conflict, a half
+      written file): treated as the learner's and never overwritten.
+    """
+    if not path.exists():
+        return "missing"
+    text = path.read_text(encoding="utf-8")
+    if text == _dump(generated):
+        return "fresh"
+    try:
+        nb = json.loads(text)
+        meta = nb.get("metadata", {}).get(GENERATED, {})
+        cells = _cells_digest(nb)
+    except (ValueError, AttributeError, TypeError):
+        return "unreadable"
+    if not isinstance(meta, dict):
+        meta = {}
+    answers = cells not in (meta.get("cells"), generated["metadata"][GENERATED]["cells"])
+    if meta.get("fingerprint") == generated["metadata"][GENERATED]["fingerprint"]:
+        return "answers" if answers else "saved"
+    return "outdated-answers" if answers else "outdated"
 
 
-def build(check_only: bool = False, solutions: Path = SOLUTIONS,
-          student: Path = STUDENT) -> list[Path]:
-    """Write (or, with ``check_only``, compare) every student copy; return the stale ones."""
-    stale: list[Path] = []
-    for sol in sorted(solutions.glob("*.ipynb")):
-        target = student / sol.name
-        text = _dump(student_copy(json.loads(sol.read_text(encoding="utf-8"))))
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            stale.append(target)
-            if not check_only:
-                target.write_text(text, encoding="utf-8")
-    if check_only:
-        expected = {s.name for s in solutions.glob("*.ipynb")}
-        stale += [p for p in student.glob("*.ipynb") if p.name not in expected]
-    return stale
+@dataclass
+class BuildReport:
+    """What :func:`build` found or did, copy by copy."""
+
+    states: dict[Path, str] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    extra: list[Path] = field(default_factory=list)
+
+    def having(self, *states: str) -> list[Path]:
+        return [p for p, s in self.states.items() if s in states]
+
+
+def _generate(solutions: Path) -> dict[str, dict]:
+    return {sol.name: student_copy(json.loads(sol.read_text(encoding="utf-8")), sol.name)
+            for sol in sorted(solutions.glob("*.ipynb"))}
+
+
+def build_report(write: bool = True, solutions: Path = SOLUTIONS,
+                 student: Path = STUDENT) -> BuildReport:
+    """Compare every student copy with its solution and, with ``write``, update the copies.
+
+    Only ``"missing"`` and ``"outdated"`` copies are written: a copy with the learner's answers
+    (``"answers"``, ``"outdated-answers"``) or an unreadable one is never overwritten. Notebooks
+    in ``student`` that match no solution (a learner's renamed copy, their own notebook) are
+    listed in ``extra`` and left alone.
+    """
+    report = BuildReport()
+    generated = _generate(solutions)
+    for name, nb in generated.items():
+        target = student / name
+        state = copy_state(target, nb)
+        report.states[target] = state
+        if write and state in ("missing", "outdated"):
+            target.write_text(_dump(nb), encoding="utf-8", newline="\n")
+            report.written.append(target)
+    report.extra = sorted(p for p in student.glob("*.ipynb") if p.name not in generated)
+    return report
+
+
+def build(check_only: bool = False, solutions: Path = SOLUTIONS, student: Path = STUDENT,
+          strict: bool = False) -> list[Path]:
+    """Write (or, with ``check_only``, check) the student copies; return the ones out of date.
+
+    With ``check_only`` the copies that are missing or were made from an older solution without
+    answers in them; with ``strict`` too, every copy that is not byte for byte what ``build``
+    writes and every notebook that matches no solution (for CI, on a clean clone). Without
+    ``check_only``: the copies written. A copy with a learner's answers is never written.
+    """
+    report = build_report(write=not check_only, solutions=solutions, student=student)
+    if not check_only:
+        return report.written
+    if strict:
+        return report.having("missing", "outdated", "outdated-answers", "answers", "saved",
+                             "unreadable") + report.extra
+    return report.having("missing", "outdated")
+
+
+def write_copies(out: Path, solutions: Path = SOLUTIONS) -> list[Path]:
+    """Write every student copy, as generated now, into ``out`` (for tests: not the learner's)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, nb in _generate(solutions).items():
+        (out / name).write_text(_dump(nb), encoding="utf-8", newline="\n")
+        written.append(out / name)
+    return written
+
+
+def _rel(p: Path) -> str:
+    try:
+        return p.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(p)
+
+
+_UPDATE = ("`make exercises` (without make: `python tasks.py exercises`) updates it; it never "
+           "overwrites a copy that has your answers in it.")
+
+
+def _kept_message(paths: list[Path]) -> str:
+    lines = [f"  {_rel(p)}" for p in paths]
+    example = paths[0]
+    mine = example.with_name(example.stem + "-my-answers.ipynb")
+    return ("These copies have your answers in them and were made from an older version of "
+            "their exercises. They are kept exactly as they are:\n" + "\n".join(lines) + "\n"
+            f"To get the new version as well, rename your copy (for example to {_rel(mine)}) "
+            "and run `make exercises` again: it writes the new copy next to yours.")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m cs_helpers.exercises build [--check]``."""
+    """``python -m cs_helpers.exercises build [--check [--strict] | --to DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m cs_helpers.exercises")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="generate exercises/*.ipynb from exercises/solutions/")
-    b.add_argument("--check", action="store_true", help="exit 1 if any copy is stale")
+    b = sub.add_parser("build", help="update exercises/*.ipynb from exercises/solutions/ "
+                                     "(never overwrites a copy with answers in it)")
+    b.add_argument("--check", action="store_true",
+                   help="exit 1 if a copy is missing or out of date (answers are fine)")
+    b.add_argument("--strict", action="store_true",
+                   help="with --check: every copy exactly as generated (CI, on a clean clone)")
+    b.add_argument("--to", type=Path, default=None,
+                   help="write fresh copies into this folder instead (leaves exercises/ alone)")
+    b.add_argument("--solutions", type=Path, default=SOLUTIONS, help=argparse.SUPPRESS)
+    b.add_argument("--student", type=Path, default=STUDENT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    stale = build(check_only=args.check)
-    if args.check:
-        if stale:
-            print("Stale student copies (run `make exercises`):", *map(str, stale), sep="\n  ")
-            return 1
-        print("Student copies are up to date.")
+    if args.to is not None:
+        written = write_copies(args.to, solutions=args.solutions)
+        print(f"Wrote {len(written)} fresh student copies to {args.to}.")
         return 0
-    print(f"Wrote {len(stale)} student cop{'y' if len(stale) == 1 else 'ies'}.")
+    report = build_report(write=not args.check, solutions=args.solutions, student=args.student)
+    kept = report.having("outdated-answers", "unreadable")
+    if args.check:
+        bad = build(check_only=True, strict=args.strict, solutions=args.solutions,
+                    student=args.student)
+        if bad:
+            why = ("not exactly as generated (CI checks a clean clone)" if args.strict
+                   else "missing, or made from an older version of their solution")
+            print(f"Student copies {why}:", *(f"  {_rel(p)}" for p in bad), sep="\n")
+            print(_UPDATE)
+            return 1
+        mine = report.having("answers", "outdated-answers", "unreadable")
+        print("Student copies are up to date" + (
+            f" ({len(mine)} with your answers, left as they are)." if mine else "."))
+        if kept:
+            print(_kept_message(kept))
+        return 0
+    n = len(report.written)
+    print(f"Wrote {n} student cop{'y' if n == 1 else 'ies'}" + (
+        ": " + ", ".join(_rel(p) for p in report.written) if report.written else
+        " (all up to date)") + ".")
+    if kept:
+        print(_kept_message(kept))
+        return 1
     return 0
 
 

@@ -5,7 +5,12 @@ committed (no re-execution), to HTML with previous / next navigation, plus an in
 guides in ``docs/``. It is for reading without an install and for projecting.
 
 ``make slides`` (``python -m cs_helpers.site slides --out _slides``) renders each notebook as a
-reveal.js deck from the cells' ``slideshow`` metadata.
+reveal.js deck for a 1280x720 projector (16:9, shown at full size). The cells' ``slideshow``
+metadata start slides where the author wants them; :func:`paginate` then lays the cells out so
+that every slide fits: markdown is split into blocks, a code cell's outputs may go to the next
+slide, figures are scaled to the slide, long code and text outputs are shortened (with a line
+saying how much is left out, to read in the notebook), wide tables scroll. ``tests/test_slides.py``
+renders every deck in headless Chromium and measures each slide.
 
 Offline: both folders are self-contained and relocatable. The pages embed their figures and
 styles and load everything else through relative links to copies written next to them:
@@ -45,21 +50,29 @@ VENDOR = Path(__file__).resolve().parent / "_vendor"
 #: CDN default (``TeX-AMS_CHTML-full,Safe``); both typeset the same TeX.
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 
-__all__ = ["Page", "pages", "build_site", "build_slides", "copy_assets"]
+__all__ = ["Page", "pages", "build_site", "build_slides", "copy_assets", "paginate",
+           "SLIDE_WIDTH", "SLIDE_HEIGHT"]
 
 # notebooks that get a slide deck: the core path 00-07 and A1 (not the A2 report template)
 _SLIDE_DECK = re.compile(r"^(\d\d|A1)_")
 
+# The bundled IPAexGothic is first in every font stack but only for Japanese characters
+# (unicode-range): Latin text keeps the reader's system font, and Japanese never depends on the
+# machine's fonts (Chromium on Linux otherwise draws bold Japanese as empty boxes when the system
+# has no Japanese font, even with IPAexGothic later in the stack).
+_JA_RANGE = "U+3000-30FF, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF"
+_FONT_FACE = ('@font-face {font-family: "IPAexGothic"; src: url("fonts/ipaexg.ttf") '
+              f'format("truetype"); unicode-range: {_JA_RANGE};}}')
 _STYLE = """
 <style>
-@font-face {font-family: "IPAexGothic"; src: url("fonts/ipaexg.ttf") format("truetype");}
-body, .jp-RenderedHTMLCommon, .cs-doc, .cs-nav {font-family: system-ui, -apple-system,
-         "Segoe UI", Roboto, "Helvetica Neue", Arial, "IPAexGothic", sans-serif;}
-.cs-nav {font-family: sans-serif; display: flex; justify-content: space-between; gap: 1em;
+""" + _FONT_FACE + """
+body, .jp-RenderedHTMLCommon, .cs-doc, .cs-nav {font-family: "IPAexGothic", -apple-system,
+         "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;}
+.cs-nav {display: flex; justify-content: space-between; gap: 1em;
          padding: 0.6em 1.2em; background: #f3f6fa; border-bottom: 1px solid #d0d7de;}
 .cs-nav.bottom {border-top: 1px solid #d0d7de; border-bottom: none; margin-top: 2em;}
 .cs-nav a {color: #0a58ca; text-decoration: none;}
-.cs-doc {max-width: 60em; margin: 2em auto; font-family: sans-serif; line-height: 1.5;
+.cs-doc {max-width: 60em; margin: 2em auto; line-height: 1.5;
          padding: 0 1em;}
 .cs-doc table {border-collapse: collapse;} .cs-doc td, .cs-doc th {border: 1px solid #ccc;
          padding: 0.3em 0.6em; vertical-align: top;}
@@ -176,17 +189,42 @@ _REVEAL_TEMPLATE = (
     + "{%- block html_head_js_jquery -%}{%- endblock html_head_js_jquery -%}\n"
 )
 
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720      # a 16:9 projector, at full size
+
 # Decks: the Japanese font as on the site, and font stacks that do without the Google fonts the
 # upstream "simple" theme imported (News Cycle, Lato), so headings never fall back to Impact.
-_FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-               '"IPAexGothic", sans-serif')
+# Sizes are fixed in pixels so that :func:`paginate` can budget each slide: text 22 px, code and
+# tables 17 px, figures at most _FIGURE_MAX px tall, code lines wrapped instead of cut off, and
+# wide or long tables scroll inside their box.
+_FONT_STACK = ('"IPAexGothic", -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+               'sans-serif')
+_FIGURE_MAX = 500
+_TABLE_MAX = 520
 _DECK_STYLE = f"""
 <style>
-@font-face {{font-family: "IPAexGothic"; src: url("fonts/ipaexg.ttf") format("truetype");}}
-:root {{--jp-content-font-family: {_FONT_STACK}; --jp-ui-font-family: {_FONT_STACK};}}
-.reveal {{font-family: "Lato", {_FONT_STACK};}}
+{_FONT_FACE}
+:root {{--jp-content-font-family: {_FONT_STACK}; --jp-ui-font-family: {_FONT_STACK};
+        --jp-ui-font-size1: 17px; --jp-content-font-size1: 22px; --jp-code-font-size: 17px;
+        --jp-cell-prompt-width: 0px;}}
+.reveal {{font-family: "Lato", {_FONT_STACK}; font-size: 22px;}}
 .reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 {{
     font-family: "News Cycle", {_FONT_STACK};}}
+.reveal h1 {{font-size: 40px;}} .reveal h2 {{font-size: 34px;}} .reveal h3 {{font-size: 28px;}}
+.reveal h4, .reveal h5, .reveal h6 {{font-size: 24px;}}
+.reveal .slides section {{padding: 0; line-height: 1.3;}}
+.reveal p, .reveal ul, .reveal ol, .reveal blockquote {{margin: 0 0 10px 0;}}
+.reveal .jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon li {{font-size: 22px;}}
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt {{display: none;}}
+.reveal pre, .reveal code {{white-space: pre-wrap; overflow-wrap: anywhere;}}
+.reveal .highlight {{margin: 0;}}
+.reveal div.highlight > pre, .reveal div.jp-OutputArea-output > pre {{
+    font-size: 17px; line-height: 1.3; width: 100%; margin: 0; box-sizing: border-box;}}
+.reveal .jp-OutputArea-output img {{max-height: {_FIGURE_MAX}px; max-width: 100%;
+    width: auto; height: auto;}}
+.reveal .jp-OutputArea-output[data-mime-type="text/html"] {{max-height: {_TABLE_MAX}px;
+    max-width: 100%; overflow: auto;}}
+.reveal table {{font-size: 17px;}}
+.reveal .jp-RenderedHTMLCommon table {{font-size: 17px;}}
 </style>
 """
 
@@ -326,6 +364,181 @@ def build_site(out: str | Path = "_site", folder: Path = NOTEBOOKS) -> list[Path
     return written
 
 
+# --- slides that fit the screen -----------------------------------------------------------------
+
+_BUDGET = 620               # px of content per slide (720 minus margins and controls)
+_TEXT_LINE, _CODE_LINE = 29, 23      # px per line of 22 px text and of 17 px code
+_TEXT_CHARS, _CODE_CHARS = 92, 118   # characters per line before wrapping (conservative)
+_MAX_CODE_LINES = 22        # longer code shows its first lines and says how many are left out
+_MAX_TEXT_LINES = 16        # same for text outputs
+_OUTPUT_ONLY = "cs-slide-output"
+
+
+def _png_size(data: str) -> tuple[int, int] | None:
+    """Width and height of a base64 PNG (from its IHDR header)."""
+    import base64
+    import struct
+
+    try:
+        head = base64.b64decode("".join(data)[:64])
+        return struct.unpack(">II", head[16:24])
+    except (ValueError, struct.error):
+        return None
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    return sum(max(1, -(-len(line) // width)) for line in text.splitlines() or [""])
+
+
+def _markdown_blocks(text: str) -> list[str]:
+    """Split markdown at blank lines (not inside fenced code or display math)."""
+    blocks, current, fence = [], [], False
+    for line in text.splitlines():
+        if line.strip().startswith(("```", "~~~")) or line.strip() == "$$":
+            fence = not fence
+        if not line.strip() and not fence:
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _markdown_height(block: str) -> int:
+    first = block.lstrip()
+    if first.startswith("#"):
+        level = len(first) - len(first.lstrip("#"))
+        return {1: 70, 2: 62, 3: 52}.get(level, 44) * _wrapped_lines(first, 60)
+    if first.startswith("|"):
+        return 34 * len(block.splitlines()) + 10
+    if first.startswith(("```", "~~~")):
+        return _CODE_LINE * _wrapped_lines(block, _CODE_CHARS) + 20
+    if "$$" in block:
+        return 70 * block.count("$$") // 2 + _TEXT_LINE * _wrapped_lines(block, _TEXT_CHARS)
+    return _TEXT_LINE * _wrapped_lines(block, _TEXT_CHARS) + 10
+
+
+def _output_height(output: dict) -> int:
+    data = output.get("data", {})
+    if "image/png" in data:
+        size = _png_size(data["image/png"])
+        if size is None:
+            return _FIGURE_MAX + 10
+        w, h = size
+        meta = output.get("metadata", {}).get("image/png", {})
+        w, h = meta.get("width", w), meta.get("height", h)
+        return int(min(h * min(1.0, (SLIDE_WIDTH - 40) / max(w, 1)), _FIGURE_MAX)) + 12
+    if "text/html" in data:
+        html_text = "".join(data["text/html"])
+        rows = html_text.count("<tr")
+        if rows:
+            return min(34 * rows + 20, _TABLE_MAX) + 10
+        return _TEXT_LINE * _wrapped_lines(re.sub(r"<[^>]+>", "", html_text), _TEXT_CHARS) + 10
+    if "text/markdown" in data:
+        return sum(_markdown_height(b) for b in _markdown_blocks("".join(data["text/markdown"])))
+    text = "".join(output.get("text", "")) or "".join(data.get("text/plain", ""))
+    return _CODE_LINE * _wrapped_lines(text, _CODE_CHARS) + 12
+
+
+def _shorten(text: str, keep: int, comment: str) -> str:
+    lines = text.splitlines()
+    if len(lines) <= keep + 2:
+        return text
+    return "\n".join(lines[:keep] + [comment.format(n=len(lines) - keep)])
+
+
+def paginate(nb, budget: int = _BUDGET):
+    r"""Lay a notebook out as slides that fit a 1280x720 screen (a new notebook).
+
+    Each cell becomes pieces (a markdown block; a code cell's input; each output), and pieces
+    are packed in order onto slides of about ``budget`` pixels: a new slide starts where the
+    author's ``slideshow`` metadata starts one, at every heading of level 1 or 2, and wherever
+    the next piece would not fit. A code cell's outputs may continue on the next slide (without
+    repeating the code). Code longer than 22 lines and text outputs longer than 16 lines show
+    their first lines and a note of how many lines are left out (the notebook has them all);
+    figures are scaled by the deck's style. Cells marked ``skip`` or ``notes`` stay as they are.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+    budget : int
+        Height of slide content in pixels (the rest of the 720 is margins and controls).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook to export, with ``slideshow`` metadata on every cell.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "# Title\n\nOne paragraph.\n\n## Part\n\nAnother.")])
+    >>> [c.metadata.slideshow["slide_type"] for c in paginate(nb).cells]
+    ['slide', '-', 'slide', '-']
+    """
+    import copy
+
+    import nbformat
+
+    out = copy.deepcopy(nb)
+    cells = []
+    used = budget + 1                              # the first piece starts a slide
+
+    def place(cell, height: int, start: bool = False) -> None:
+        nonlocal used
+        if start or used + height > budget:
+            kind, used = "slide", 0
+        else:
+            kind = "-"
+        cell.metadata["slideshow"] = {"slide_type": kind}
+        used += height
+        cells.append(cell)
+
+    for cell in out.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if kind in ("skip", "notes"):
+            cells.append(cell)
+            continue
+        author_start = kind in ("slide", "subslide")
+        if cell.cell_type == "markdown":
+            for i, block in enumerate(_markdown_blocks(cell.source)):
+                heading = re.match(r"#{1,2}\s", block.lstrip()) is not None
+                piece = nbformat.v4.new_markdown_cell(block)
+                place(piece, _markdown_height(block), start=(author_start and i == 0) or heading)
+            continue
+        if cell.cell_type != "code":
+            place(cell, 0, start=author_start)
+            continue
+        outputs = cell.get("outputs", [])
+        cell.outputs = []
+        cell.source = _shorten(cell.source, _MAX_CODE_LINES,
+                               "# ... {n} more lines of code: see the notebook")
+        code_height = _CODE_LINE * _wrapped_lines(cell.source, _CODE_CHARS) + 16
+        place(cell, code_height if cell.source.strip() else 0, start=author_start)
+        for output in outputs:
+            if output.get("output_type") == "stream":
+                output["text"] = _shorten("".join(output["text"]), _MAX_TEXT_LINES,
+                                          "... {n} more lines: see the notebook")
+            height = _output_height(output)
+            if used + height <= budget:
+                cell.outputs.append(output)       # on the same slide as its code
+                used += height
+                continue
+            rest = nbformat.v4.new_code_cell(source="", outputs=[output])
+            rest.metadata["tags"] = [_OUTPUT_ONLY]
+            rest.metadata["transient"] = {"remove_source": True}
+            rest.execution_count = cell.get("execution_count")
+            place(rest, height)
+            cell = rest
+    out.cells = cells
+    return out
+
+
 def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
                  reveal_prefix: str | None = None) -> list[Path]:
     """Render each taught notebook (00-07 and A1) as a reveal.js deck ``NAME.slides.html``.
@@ -350,6 +563,7 @@ def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
     list of Path
         The decks written (not the copied assets); empty if ``folder`` has no taught notebook.
     """
+    import nbformat
     from nbconvert import SlidesExporter
 
     out = Path(out)
@@ -357,11 +571,14 @@ def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
     exporter = SlidesExporter(raw_template=_REVEAL_TEMPLATE)
     _offline_urls(exporter)
     exporter.reveal_url_prefix = reveal_prefix or _REVEAL_PREFIX
+    exporter.reveal_width, exporter.reveal_height = str(SLIDE_WIDTH), str(SLIDE_HEIGHT)
     written = []
     for page in pages(folder):
         if not _SLIDE_DECK.match(page.source.stem):
             continue
-        body, _ = exporter.from_filename(str(page.source))
+        nb = paginate(nbformat.read(page.source, as_version=4))
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {
+            "name": page.source.stem, "path": str(page.source.parent)}})
         body = body.replace("</head>", _DECK_STYLE + "</head>", 1)
         # links to another taught notebook go to its deck; other notebook and exercise links
         # have no copy in the slides folder, so they become plain text

@@ -26,27 +26,24 @@ def _project_names() -> tuple[set[str], set[str]]:
     return _names(project["dependencies"]), _names(project["optional-dependencies"]["dev"])
 
 
-def _conda_names() -> set[str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    names: set[str] = set()
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            names |= {canonicalize_name(Requirement(p).name) for p in dep["pip"]
-                      if not p.startswith("-e")}
-        else:
-            names.add(canonicalize_name(re.split(r"[<>=! ]", dep, maxsplit=1)[0]))
-    return names - {"python", "pip"}
+def _conda_env() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
-def test_environment_yml_names_the_same_packages_as_pyproject():
-    runtime, dev = _project_names()
-    assert _conda_names() == runtime | dev
+def test_conda_route_installs_exactly_the_lock():
+    """conda provides Python and pip; every package comes from requirements-lock.txt, so the
+    conda route gets the same versions as `make` (and as the committed notebook outputs)."""
+    deps = _conda_env()["dependencies"]
+    conda = sorted(d for d in deps if isinstance(d, str))
+    pip = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert conda == ["pip", "python>=3.11,<3.14"]
+    assert pip == ["-r requirements-lock.txt", "-e ."]
 
 
-def test_environment_yml_installs_the_package_itself():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert "-e ." in pip
+def test_conda_python_range_is_the_package_range():
+    python = next(d for d in _conda_env()["dependencies"]
+                  if isinstance(d, str) and d.startswith("python"))
+    assert python.removeprefix("python") == _pyproject()["project"]["requires-python"]
 
 
 def test_lock_pins_every_dependency_exactly():
@@ -81,18 +78,47 @@ def test_python_range_is_3_11_to_3_13():
     assert _pyproject()["project"]["requires-python"] == ">=3.11,<3.14"
 
 
-def test_ci_runs_exactly_make_test():
-    commands = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()
-                if ln.strip() and not ln.lstrip().startswith("#")]
-    assert commands[-1] == "make test"
+def _lock_versions() -> dict[str, list[str]]:
+    lock: dict[str, list[str]] = {}
+    for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            req = Requirement(line.split(";")[0].strip())
+            lock.setdefault(canonicalize_name(req.name), []).append(str(req.specifier)[2:])
+    return lock
 
 
-def test_readme_quick_start_names_the_two_commands():
+def test_lock_has_one_version_of_each_package_on_every_python():
+    """Markers may include or leave out a package on some Pythons, never switch its version: the
+    committed notebook outputs must be valid on 3.11, 3.12 and 3.13 alike."""
+    forked = {name: v for name, v in _lock_versions().items() if len(set(v)) > 1}
+    assert forked == {}
+
+
+def test_ci_runs_make_test_on_every_python_the_readme_names():
+    ci = (ROOT / ".ci" / "run").read_text()
+    named = re.search(r"You need `python3` \(([^)]*)\)", (ROOT / "README.md").read_text())
+    versions = re.findall(r"3\.\d+", named.group(1))
+    assert versions == ["3.11", "3.12", "3.13"]
+    assert re.search(r"^VERSIONS=\(" + " ".join(v.replace(".", r"\.") for v in versions) + r"\)$",
+                     ci, re.M)
+    assert 'make test PYTHON="${PY[$v]}" VENV=".venv-$v"' in ci
+    # a Python the README names but the machine lacks fails the run, it is not skipped
+    assert re.search(r"is not on this machine.*\n\s*exit 1", ci)
+
+
+def test_readme_quick_start_names_the_two_commands_and_their_windows_form():
     readme = (ROOT / "README.md").read_text()
-    assert "make lab" in readme and "make test" in readme
+    quick = readme[readme.index("## Quick start"):readme.index("## Course map")]
+    for command in ("make lab", "make test", "tasks.py lab", "tasks.py test", "Windows",
+                    "conda env create -f environment.yml", "tasks.py --here lab"):
+        assert command in quick, command
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^lab:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
-    assert "notebooks/00_start_here.ipynb" in makefile
+    # make runs the same entry point as Windows: `python tasks.py lab` / `... test`
+    for task in ("lab", "test"):
+        recipe = re.search(rf"^{task}:.*\n\t(.*)$", makefile, re.M).group(1)
+        assert recipe == f"@$(TASKS) {task}", recipe
+    assert re.search(r"^TASKS = \$\(BOOT\) tasks\.py ", makefile, re.M)
 
 
 def test_readme_course_map_matches_the_notebooks():

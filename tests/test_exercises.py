@@ -110,7 +110,7 @@ def test_choice_and_judgement_exercises():
 
 def test_feedback_renders_in_a_notebook():
     _churn_exercise()
-    assert check("t.1", 0.03)._repr_markdown_().startswith("✅ **t.1**")
+    assert check("t.1", 0.03)._repr_markdown_().startswith("**t.1** — Right")
 
 
 def test_expected_answers_are_computed_once():

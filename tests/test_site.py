@@ -248,3 +248,46 @@ def test_deck_links_to_other_decks_resolve(decks):
                 broken.append((deck.name, link))
             assert not link.endswith(".ipynb"), (deck.name, link)
     assert not broken, broken
+
+
+# --- the bundled Japanese font, as a browser renders the pages ----------------------------------
+
+_MARK_JAPANESE = r"""
+(() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let n = 0;
+  for (let t = walker.nextNode(); t && n < 25; t = walker.nextNode()) {
+    const e = t.parentElement;
+    if (/[\u3040-\u30ff\u4e00-\u9fff]/.test(t.textContent) && !e.classList.contains('cs-ja')
+        && e.closest('main, .jp-Notebook, .cs-doc')) {
+      e.classList.add('cs-ja'); n++;
+    }
+  }
+  return n;
+})()
+"""
+
+
+@pytest.mark.parametrize("page", ["index.html", "glossary.html", "06_laxus_phase_strategy.html"])
+def test_japanese_renders_in_the_bundled_font(built, page):
+    """Every element with Japanese text (bold headings included) draws it with IPAexGothic,
+    the font shipped in fonts/, not with whatever the machine has (here: empty boxes)."""
+    from _browser import Browser
+
+    with Browser() as b:
+        b.goto((built / page).as_uri())
+        b.wait_for("document.readyState === 'complete' && document.fonts.status === 'loaded'",
+                   60, "the page and its fonts")
+        assert b.js(_MARK_JAPANESE) > 0, f"no Japanese text on {page}"
+        # web fonts load when first needed: wait for the face, then for the repaint
+        b.js("document.fonts.load('1em IPAexGothic', '日本語').then(() => document.fonts.ready)")
+        b.js("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        root = b.send("DOM.getDocument")["root"]["nodeId"]
+        b.send("CSS.enable")
+        wrong = []
+        for node in b.send("DOM.querySelectorAll", nodeId=root, selector=".cs-ja")["nodeIds"]:
+            fonts = b.send("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+            if "IPAexGothic" not in [f["familyName"] for f in fonts if f["glyphCount"] > 0]:
+                html = b.send("DOM.getOuterHTML", nodeId=node)["outerHTML"][:80]
+                wrong.append(f"{html}: {[f['familyName'] for f in fonts]}")
+    assert wrong == []
