@@ -196,6 +196,7 @@ def task_notebooks_test(python: Path) -> None:
 
 
 def task_test(python: Path) -> None:
+    os.environ["CS_HELPERS_PROGRESS"] = "off"      # the tests' checks are not a learner's progress
     failed = []
     for name, task in (("lint", task_lint), ("unit tests", task_unit),
                        ("notebook tests", task_notebooks_test)):

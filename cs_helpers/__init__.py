@@ -11,6 +11,7 @@ health scores, on the course's simulated datasets or on your own customer table.
 from __future__ import annotations
 
 from . import (
+    assumptions,
     datasets,
     dates,
     engines,
@@ -49,7 +50,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'cs_helpers' has no attribute {name!r}")
 
 __all__ = [
-    "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "churn_rate",
+    "DataError", "DataWarning", "assumptions", "SurvivalCurves", "__version__", "annualize", "churn_rate",
     "cohort_retention", "dates", "datasets", "engines", "health", "lifetimes_from_tenure", "ltv",
     "nps", "monthly_from_annual", "phase_model", "phases", "plotting", "read_table", "reading",
     "repeat_purchase_rate", "revenue_retention", "schema", "simulate",

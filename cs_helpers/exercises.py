@@ -48,7 +48,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Exercise", "Mistake", "Feedback", "check", "hint", "model_answer", "register",
+__all__ = ["Exercise", "Mistake", "Feedback", "Progress", "check", "hint", "model_answer",
+           "progress", "register",
            "EXERCISES", "scaffold_source", "student_copy", "copy_state", "build"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,13 @@ class Exercise:
     ``kind`` is ``"number"`` (compared with a relative tolerance ``rtol``), ``"choice"``
     (compared as lower-case text; ``expected`` returns the right option) or ``"judgement"``
     (no automatic check: ``check`` shows the model answer on request).
+
+    ``decimals``: the precision at which the lesson displays such numbers (decimal places of
+    the answer in its own unit: a fraction shown as a percent with one decimal is
+    ``decimals=3``); an answer rounded to it is right. ``also_right``: the answers that other
+    methods the lesson calls right give (computed, like ``expected``); each is right too.
+    ``tests/test_exercise_rules.py`` checks both for every exercise, and that no recognised
+    mistake falls inside what is accepted.
     """
 
     id: str
@@ -84,6 +92,16 @@ class Exercise:
     explanation: str = ""
     model_answer: str = ""
     choices: tuple[str, ...] = ()
+    decimals: int | None = None
+    also_right: tuple[Callable[[], Any], ...] = ()
+
+    def accepts(self, value: float, target: float) -> bool:
+        """Whether ``value`` counts as ``target`` (relative tolerance, absolute tolerance, and
+        the rounding of ``decimals``)."""
+        atol = self.atol
+        if self.decimals is not None:
+            atol = max(atol, 0.5 * 10.0 ** (-self.decimals) * (1 + 1e-9))
+        return _close(value, target, self.rtol, atol)
 
 
 EXERCISES: dict[str, Exercise] = {}
@@ -180,6 +198,12 @@ def _mistake_value(exercise_id: str, i: int) -> Any:
     return EXERCISES[exercise_id].mistakes[i].value()
 
 
+@cache
+def _also_right(exercise_id: str) -> tuple[Any, ...]:
+    """The answers of the other right methods (computed once per session)."""
+    return tuple(f() for f in _get(exercise_id).also_right)
+
+
 def _as_number(answer: Any) -> float | None:
     try:
         import numpy as np
@@ -227,7 +251,9 @@ def check(exercise_id: str, answer: Any = ..., *, show_answer: bool = False) -> 
     >>> print(check("doc.1", ...))
     [doc.1] Not answered yet: replace the ... with your answer and run the cell again.
     """
-    return _show(_check(exercise_id, answer, show_answer))
+    fb = _check(exercise_id, answer, show_answer)
+    _record(fb)
+    return _show(fb)
 
 
 def _check(exercise_id: str, answer: Any, show_answer: bool) -> Feedback:
@@ -239,10 +265,15 @@ def _check(exercise_id: str, answer: Any, show_answer: bool) -> Feedback:
                         "This one is a judgement call, so there is no automatic check. Write "
                         "your answer, discuss it, then compare with the model answer: "
                         f'check("{ex.id}", show_answer=True).')
-    if answer is ... or answer is None:
+    if answer is ...:
         return Feedback(ex.id, "unanswered",
                         "Not answered yet: replace the ... with your answer and run the cell "
                         "again.")
+    if answer is None:
+        return Feedback(ex.id, "invalid",
+                        "Your answer is None: the code ran but gave no value. A function without "
+                        "`return`, an in-place method (inplace=True, .sort()) or a plotting call "
+                        "returns None; assign the value itself to `answer`.")
     expected = _expected(ex.id)
     if ex.kind == "choice":
         given = str(answer).strip().lower()
@@ -262,13 +293,13 @@ def _check(exercise_id: str, answer: Any, show_answer: bool) -> Feedback:
                         f"Expected a single number, got {type(answer).__name__}. If you have a "
                         "table, pick the one value the question asks for.")
     exp = float(expected)
-    if _close(value, exp, ex.rtol, ex.atol):
+    if ex.accepts(value, exp) or any(ex.accepts(value, float(v)) for v in _also_right(ex.id)):
         shown = f"{exp:,.0f}" if abs(exp) >= 1000 else f"{exp:.4g}"
         return Feedback(ex.id, "correct", f"Right: {shown}. {ex.explanation}".strip(),
                         correct=True)
     for i, m in enumerate(ex.mistakes):
         wrong = _as_number(_mistake_value(ex.id, i))
-        if wrong is not None and _close(value, wrong, ex.rtol, ex.atol):
+        if wrong is not None and ex.accepts(value, wrong):
             return Feedback(ex.id, "wrong", "Not quite: " + m.message)
     direction = "high" if value > exp else "low"
     return Feedback(ex.id, "wrong",
@@ -306,6 +337,137 @@ def model_answer(exercise_id: str) -> Feedback:
     ex = _get(exercise_id)
     text = ex.model_answer or ex.explanation or "See the solution notebook."
     return _show(Feedback(ex.id, "model", "Model answer: " + text))
+
+
+# --------------------------------------------------------------------------------------------
+# progress: which exercises are done
+
+def _progress_path() -> Path | None:
+    """Where progress is kept: ``$CS_HELPERS_PROGRESS`` ("off" to keep none), else
+    ``exercises/.progress.json`` in the course folder (git-ignored), else the home folder."""
+    import os
+
+    env = os.environ.get("CS_HELPERS_PROGRESS", "")
+    if env.lower() in ("off", "0", "none"):
+        return None
+    if env:
+        return Path(env)
+    if STUDENT.is_dir():
+        return STUDENT / ".progress.json"
+    return Path.home() / ".cs_helpers_progress.json"
+
+
+def _record(fb: Feedback) -> None:
+    """Note a checked answer (right: done; otherwise: tried). Solution notebooks and test runs
+    (``CS_HELPERS_PROGRESS=off``) leave no trace; a file that cannot be written is skipped."""
+    import datetime
+    import os
+
+    path = _progress_path()
+    if path is None or fb.status not in ("correct", "wrong", "invalid"):
+        return
+    try:
+        if Path(os.getcwd()).resolve().is_relative_to(SOLUTIONS.resolve()):
+            return
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if data.get(fb.exercise, {}).get("status") == "done" and not fb.correct:
+            return                                    # once done, it stays done
+        data[fb.exercise] = {"status": "done" if fb.correct else "tried",
+                             "when": datetime.datetime.now().isoformat(timespec="seconds")}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    except (OSError, ValueError):
+        return
+
+
+@dataclass
+class Progress:
+    """What :func:`progress` returns: a table of exercises and their status, shown as a summary.
+
+    ``table`` has one row per exercise: ``notebook``, ``exercise``, ``prompt``, ``status``
+    (``done``, ``tried`` or ``not started``) and ``when`` (last checked).
+    """
+
+    table: Any
+    _shown_in: object = field(default=None, repr=False, compare=False)
+
+    def summary(self) -> str:
+        lines = []
+        for nb, part in self.table.groupby("notebook", sort=True):
+            done = part.loc[part["status"] == "done", "exercise"].tolist()
+            tried = part.loc[part["status"] == "tried", "exercise"].tolist()
+            todo = part.loc[part["status"] == "not started", "exercise"].tolist()
+            line = f"{nb}: {len(done)} of {len(part)} done"
+            if tried:
+                line += f"; tried, not yet right: {', '.join(tried)}"
+            if todo:
+                line += f"; not started: {', '.join(todo)}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"- {line}" for line in self.summary().splitlines())
+
+    def _ipython_display_(self) -> None:
+        shell = _ipython()                       # once per cell run, as Feedback
+        run = (id(shell), getattr(shell, "execution_count", None))
+        if self._shown_in == run:
+            return
+        self._shown_in = run
+        from IPython.display import publish_display_data
+
+        publish_display_data({"text/plain": self.summary(),
+                              "text/markdown": self._repr_markdown_()})
+
+
+def progress(notebook: str | None = None) -> Progress:
+    """Which exercises you have done: for one notebook (``"03"``) or the whole course.
+
+    Every :func:`check` notes its result (right: done; wrong: tried) in a small file of your
+    own (``exercises/.progress.json``, never committed; ``CS_HELPERS_PROGRESS`` chooses another
+    file, or ``off``). Running the solution notebooks leaves no trace.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> previous = os.environ.get("CS_HELPERS_PROGRESS", "")
+    >>> os.environ["CS_HELPERS_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
+    >>> _ = register(Exercise("pdoc.1", "Two plus two", lambda: 4.0))
+    >>> _ = register(Exercise("pdoc.2", "Two times three", lambda: 6.0))
+    >>> _ = check("pdoc.1", 4)
+    >>> print(progress("pdoc"))
+    pdoc: 1 of 2 done; not started: pdoc.2
+    >>> os.environ["CS_HELPERS_PROGRESS"] = previous
+    """
+    import pandas as pd
+
+    _load_catalogue()
+    path = _progress_path()
+    data: dict = {}
+    if path is not None and path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+    rows = []
+    for ex_id, ex in EXERCISES.items():
+        nb = ex_id.split(".")[0]
+        if notebook is not None and nb != str(notebook):
+            continue
+        rec = data.get(ex_id, {})
+        rows.append({"notebook": nb, "exercise": ex_id, "prompt": ex.prompt,
+                     "status": rec.get("status", "not started"), "when": rec.get("when", "")})
+    if not rows:
+        known = sorted({e.split(".")[0] for e in EXERCISES})
+        raise KeyError(f"No exercises for notebook {notebook!r}; notebooks with exercises: "
+                       f"{', '.join(known)}.")
+    out = Progress(pd.DataFrame(rows))
+    if _ipython() is not None:
+        out._ipython_display_()
+    return out
 
 
 # --------------------------------------------------------------------------------------------
