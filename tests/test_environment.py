@@ -128,27 +128,3 @@ def test_readme_course_map_matches_the_notebooks():
     assert listed == present
 
 
-def _course_map() -> dict[str, tuple[int, int]]:
-    rows = re.findall(r"\| \[(\w+)\.ipynb\]\([^)]*\) \|[^|]*\| (\d+) \+ (\d+) \|",
-                      (ROOT / "README.md").read_text())
-    return {name: (int(t), int(e)) for name, t, e in rows}
-
-
-def test_readme_timings_match_each_notebook():
-    import json
-    for name, (teach, exercises) in _course_map().items():
-        nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())
-        title = "".join(nb["cells"][0]["source"])
-        m = re.search(r"\*\*Time:\*\* teaching (\d+) min \+ exercises (\d+) min", title)
-        assert m, f"{name}: no 'Time: teaching N min + exercises M min' line in the title cell"
-        assert (int(m.group(1)), int(m.group(2))) == (teach, exercises), name
-
-
-def test_readme_core_path_total_is_the_sum_of_the_table():
-    core = {k: v for k, v in _course_map().items() if k[:2].isdigit()}
-    teach = sum(t for t, _ in core.values())
-    exercises = sum(e for _, e in core.values())
-    fmt = lambda m: f"{m // 60} h {m % 60} min"  # noqa: E731
-    sentence = (f"Core path 00-07: {fmt(teach)} of teaching plus {fmt(exercises)} of exercises "
-                f"({fmt(teach + exercises)} in all).")
-    assert sentence in (ROOT / "README.md").read_text().replace("\n", " ")
