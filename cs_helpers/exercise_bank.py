@@ -480,30 +480,74 @@ register(Exercise(
 # --------------------------------------------------------------------------------------------
 # 01 · defining customer success
 
-def _milestone_churn_01(reached: bool) -> float:
-    acc = _accounts()
-    life = to_lifetimes(acc, id_col="account_id")
-    ob = datasets.load("b2b_onboarding").merge(acc[["account_id", "start_date"]])
-    fv = ob[(ob["milestone"] == "first_value")
-            & ((ob["completed_date"] - ob["start_date"]).dt.days <= 90)]["account_id"]
-    landmark = 3.0                      # months: the third monthly anniversary, about day 90
-    alive = life[life["duration"] > landmark]
-    mask = alive["account_id"].isin(set(fv)).to_numpy() == reached
-    part = alive[mask]
-    return float(part["churned"].sum() / (part["duration"] - landmark).sum())
+#: Exercise 01.2 follows accounts still customers after this month (as the lesson's section 4).
+FROM_01 = 6
 
 
-def _share_after_12(after: bool = True) -> float:
+@cache
+def _first6_deals_01() -> pd.Series:
+    """Deals each account sourced in its first six calendar months (the start month = 0)."""
     acc = _accounts()
-    life = to_lifetimes(acc, id_col="account_id")
-    s = survival_curves(life).survival_at(np.arange(60)).iloc[0].to_numpy()
     usage = datasets.load("b2b_usage_monthly").merge(acc[["account_id", "start_date"]])
     tenure = (usage["month"].dt.to_period("M").astype("int64")
               - usage["start_date"].dt.to_period("M").astype("int64"))
-    mrr = usage.groupby(tenure)["mrr"].mean().reindex(np.arange(60)).ffill().to_numpy()
-    cum = np.cumsum(s * mrr)
-    share = 1 - cum[11] / cum[-1]
-    return float(share if after else 1 - share)
+    return usage[tenure < 6].groupby("account_id")["deals_sourced"].sum()
+
+
+def _no_deal_churn_01(*, strict: bool = True, count_from: float = FROM_01,
+                      keep_all: bool = False, deal: bool = False) -> float:
+    """Churn per account-month after month 6 of accounts with no deal in their first six months.
+
+    ``strict=False`` keeps accounts with duration >= 6 (those that left AT month 6 too);
+    ``count_from=0`` counts their months from the start; ``keep_all`` keeps every account, not
+    only those still customers after month 6; ``deal`` gives the accounts WITH a deal instead.
+    """
+    life = to_lifetimes(_accounts(), id_col="account_id")
+    if not keep_all:
+        life = life[life["duration"] > FROM_01] if strict else life[life["duration"] >= FROM_01]
+    deals = life["account_id"].map(_first6_deals_01())
+    part = life[(deals > 0) if deal else (deals == 0)]
+    return float(part["churned"].sum() / (part["duration"] - count_from).sum())
+
+
+def _no_deal_churn_unweighted_01() -> float:
+    """The mistake of averaging the two no-deal groups' rates (busy / neither) instead of pooling."""
+    life = to_lifetimes(_accounts(), id_col="account_id")
+    acc = _accounts()
+    usage = datasets.load("b2b_usage_monthly").merge(acc[["account_id", "start_date"]])
+    tenure = (usage["month"].dt.to_period("M").astype("int64")
+              - usage["start_date"].dt.to_period("M").astype("int64"))
+    first6 = usage[tenure < 6].groupby("account_id")[["active_users", "seats"]].sum()
+    after = life[life["duration"] > FROM_01].merge(
+        (first6["active_users"] / first6["seats"]).rename("utilisation"), on="account_id")
+    after["deals"] = after["account_id"].map(_first6_deals_01())
+    busy = after["utilisation"] >= after["utilisation"].median()
+    rates = []
+    for group in (busy, ~busy):
+        part = after[(after["deals"] == 0) & group]
+        rates.append(part["churned"].sum() / (part["duration"] - FROM_01).sum())
+    return float(np.mean(rates))
+
+
+def _share_after_12_01(churn_factor: float = 0.5, *, first: int = 12,
+                       discount: bool = True, after: bool = True) -> float:
+    """Share of a new account's value over the course horizon that arrives after month ``first``,
+    with the company's current monthly churn (pooled over the last 12 complete months) times
+    ``churn_factor``, the course's ARPA, margin and (unless ``discount=False``) discount rate."""
+    from .assumptions import COURSE
+    from .churn import pooled_churn
+    from .ltv import discounted
+
+    acc = _accounts()
+    churn = pooled_churn(churn_rate(acc, id_col="account_id"), 12)["churn_rate"] * churn_factor
+    rate = COURSE.annual_discount_rate if discount else 0.0
+
+    def value(months: int) -> float:
+        return float(discounted(acc["mrr"].mean(), COURSE.b2b.gross_margin, churn,
+                                discount_rate=rate, horizon=months))
+
+    share = 1 - value(first) / value(COURSE.horizon_months)
+    return share if after else 1 - share
 
 
 register(Exercise(
@@ -516,32 +560,72 @@ register(Exercise(
     explanation="A deal won is the customer's business result; the rest is activity."))
 
 register(Exercise(
-    "01.2", "Monthly churn after month 3 of accounts that had NOT reached 'first_value' within "
-    "90 days (among accounts still customers at month 3)",
-    expected=lambda: _milestone_churn_01(False), rtol=0.01,
-    mistakes=(Mistake(lambda: _milestone_churn_01(True),
-                      "that is the churn of the accounts that DID reach first value."),),
-    hints=("Keep accounts whose duration is above 3 months; follow them from month 3.",),
-    explanation="Churn events after month 3 / account-months after month 3."))
+    "01.2", "Among accounts still customers after month 6: monthly churn after month 6 (churn per "
+    "account-month) of the accounts that sourced NO deal in their first six months, busy or not",
+    expected=_no_deal_churn_01, decimals=4,
+    also_right=(),          # the lesson gives one right method for this rate
+    mistakes=(
+        Mistake(lambda: _no_deal_churn_01(count_from=0.0),
+                "you kept the right accounts but counted their months from the start; count only "
+                "the months after month 6 (duration - 6)."),
+        Mistake(lambda: _no_deal_churn_01(keep_all=True, count_from=0.0),
+                "you kept every account with no deal, including those that left in their first "
+                "six months; keep only accounts still customers after month 6 (duration above 6) "
+                "and count from month 6."),
+        Mistake(lambda: _no_deal_churn_01(strict=False),
+                "you kept accounts whose duration is exactly 6: they left AT month 6 and were not "
+                "customers after it. Keep duration above 6."),
+        Mistake(_no_deal_churn_unweighted_01,
+                "you averaged the two no-deal groups' rates (busy and neither); pool them "
+                "instead: all their churn events / all their account-months after month 6."),
+        Mistake(lambda: _no_deal_churn_01(deal=True),
+                "that is the churn of the accounts that DID source a deal."),
+        Mistake(lambda: 100 * _no_deal_churn_01(),
+                "that looks like a percent; give the rate as a fraction (0.01 for 1%)."),
+    ),
+    hints=("Keep accounts whose duration is above 6 and who sourced 0 deals in their first six "
+           "calendar months (the start month and the five after it).",
+           "Churn events of those accounts / the months they were customers after month 6 "
+           "(duration - 6, summed)."),
+    explanation="Churn events after month 6 / account-months after month 6: about twice the "
+    "rate of accounts that reached an outcome."))
 
 register(Exercise(
-    "01.3", "Share of a new account's expected revenue over its first 60 months that arrives "
-    "AFTER month 12",
-    expected=_share_after_12, rtol=0.01,
-    mistakes=(Mistake(lambda: _share_after_12(False),
-                      "that is the share arriving in the first 12 months."),),
-    hints=("Expected revenue in month t = S(t) x mean MRR of accounts in their t-th month.",
-           "Sum months 12-59 and divide by the sum of months 0-59."),
-    explanation="Most of a subscription's revenue comes long after the sale."))
+    "01.3", "If CS halved the company's current monthly churn, what share of a new account's "
+    "value over the course horizon would arrive AFTER month 12 (course assumptions)?",
+    expected=_share_after_12_01, decimals=3,
+    also_right=(),          # the lesson values a customer one way (course assumptions)
+    mistakes=(
+        Mistake(lambda: _share_after_12_01(after=False),
+                "that is the share arriving in the FIRST 12 months."),
+        Mistake(lambda: _share_after_12_01(discount=False),
+                "you left out the discount rate; value every month with the course assumptions "
+                "(COURSE.annual_discount_rate), as the lesson does."),
+        Mistake(lambda: _share_after_12_01(1.0),
+                "that is the share at the CURRENT churn; halve the churn first."),
+        Mistake(lambda: _share_after_12_01(2.0),
+                "that is the share with churn DOUBLED; this exercise halves it."),
+        Mistake(lambda: _share_after_12_01(first=13),
+                "you started one month late: the first 12 months are months 0 to 11, so "
+                "'after month 12' is value(horizon) - value(12)."),
+        Mistake(lambda: 100 * _share_after_12_01(),
+                "that looks like a percent; give the share as a fraction (0.5 for 50%)."),
+    ),
+    hints=("Reuse the lesson's value(monthly_churn, months) with half the current churn.",
+           "Share after month 12 = 1 - value(churn, 12) / value(churn, COURSE.horizon_months)."),
+    explanation="Halving churn raises the value mostly after month 12, yet the share moves by "
+    "only a few points: the share mostly reflects the horizon; the amount is what churn changes."))
 
 register(Exercise(
     "01.4", "Your support team answers tickets faster every quarter, yet churn is flat. What does "
     "that say about support KPIs and CS KPIs?",
     expected=None, kind="judgement",
-    model_answer="Support KPIs measure how efficiently problems are handled once raised; they "
-    "say little about whether customers reach their goals. Retention depends on the customer's "
-    "success, so a CS team should own churn, NRR and LTV, and work proactively with accounts "
-    "that struggle (many tickets are a warning sign), not just answer faster."))
+    model_answer="Support KPIs measure how efficiently problems are handled once raised (the "
+    "long guide: efficiency, a cost centre); they say little about whether customers reach their "
+    "goals. Retention depends on the customer's success, so a CS team should own cancellation "
+    "and continuation rates and LTV (and, in this course, revenue retention), and work "
+    "proactively with accounts that struggle (many tickets are a warning sign), not just answer "
+    "faster."))
 
 
 # --------------------------------------------------------------------------------------------
