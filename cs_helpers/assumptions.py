@@ -1,7 +1,8 @@
 """Business assumptions, stated once: margin, discount rate, horizon, what ARPA means, currency.
 
 Every LTV, ROI or what-if in the course rests on a few numbers that the data cannot give: how much
-of a yen of revenue is left after the cost of serving (gross margin), how much less a yen next
+of a yen of revenue is left after the cost of running the service (gross margin; the CS team's
+time is counted separately where a lesson values CS work), how much less a yen next
 year is worth (the discount rate), how far ahead a customer is valued (the horizon) and what
 "average revenue per account" (ARPA) means. The course states them here, once, and every notebook
 reads them from :data:`COURSE` (notebook 00 shows the table; the others name what they use), so
@@ -36,7 +37,9 @@ class Business:
     name : str
         What the business is (for tables and captions).
     gross_margin : float
-        Share of revenue left after the cost of serving the customer (0.8 = 80%).
+        Share of revenue left after the cost of running the service for the customer (hosting,
+        delivery, payment fees: 0.8 = 80%). The CS team's own time is not in it: a lesson that
+        values CS work counts that cost separately.
     arpa : str
         What "ARPA" (average revenue per account, per month) means for this business.
     arpa_column : str
@@ -114,7 +117,8 @@ class Assumptions:
         }
         for key, biz in (("B2B", self.b2b), ("B2C", self.b2c)):
             rows[f"{key} gross margin"] = (f"{biz.gross_margin:.0%}",
-                                           f"{biz.name}: revenue left after the cost of serving")
+                                           f"{biz.name}: revenue left after the cost of running "
+                                           "the service (CS team time counted separately)")
             rows[f"{key} ARPA"] = (f"{biz.currency} per month",
                                    f"{biz.arpa} (column {biz.arpa_column})")
         out = pd.DataFrame(rows, index=["value", "meaning"]).T
