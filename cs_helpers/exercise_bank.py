@@ -162,23 +162,47 @@ def _answers() -> pd.DataFrame:
     return datasets.load("b2b_nps")
 
 
-def _shares() -> tuple[float, float, float]:
-    s = _answers()["score"]
+#: The industry exercise 05.1 asks about (the lesson prints no NPS by industry).
+INDUSTRY_05_1 = "Services"
+
+
+def _industry_scores() -> pd.Series:
+    industry = _answers()["account_id"].map(
+        datasets.load("b2b_accounts").set_index("account_id")["industry"])
+    return _answers().loc[industry == INDUSTRY_05_1, "score"]
+
+
+def _shares(scores: pd.Series | None = None) -> tuple[float, float, float]:
+    s = _answers()["score"] if scores is None else scores
     return float((s >= 9).mean()), float(s.between(7, 8).mean()), float((s <= 6).mean())
 
 
-def _nps() -> float:
-    p, _, d = _shares()
+def _nps(scores: pd.Series | None = None) -> float:
+    p, _, d = _shares(scores)
     return 100 * (p - d)
 
 
-def _se(n: int) -> float:
+#: The team survey of exercise 05.2: promoters, passives, detractors (one answer per account).
+COUNTS_05_2 = (30, 18, 12)
+Z95 = 1.959964
+
+
+def _se_05_2(square: bool = True) -> float:
+    pr, pa, de = COUNTS_05_2
+    n = pr + pa + de
+    p, d = pr / n, de / n
+    return float(100 * np.sqrt(((p + d) - (p - d) ** 2 * square) / n))
+
+
+def _lesson_margin(n: int) -> float:
+    """The margin the lesson's table gives for ``n`` answers (shares of all answers)."""
     p, _, d = _shares()
-    return float(100 * np.sqrt(((p + d) - (p - d) ** 2) / n))
+    return float(Z95 * 100 * np.sqrt(((p + d) - (p - d) ** 2) / n))
 
 
-#: How many answers exercise 05.2 asks about (not a size the lesson's table prints).
-N_05_2 = 60
+def _adjusted_margin_05_2() -> float:
+    from . import nps
+    return float(nps.from_counts(*COUNTS_05_2)["margin"].iloc[0])
 
 
 def _plan_difference(clustered: bool = True) -> pd.Series:
@@ -192,38 +216,57 @@ def _plan_difference(clustered: bool = True) -> pd.Series:
 
 
 register(Exercise(
-    "05.1", "NPS of all B2B answers, in points (-100 to 100)",
-    expected=_nps, rtol=0.001, atol=0.05,        # accepts the one decimal the lesson shows
+    "05.1", f"NPS of the answers given by accounts in the {INDUSTRY_05_1} industry, in points "
+    "(-100 to 100)",
+    expected=lambda: _nps(_industry_scores()), rtol=0.001, decimals=1,   # shown as +4.7
     mistakes=(
-        Mistake(lambda: _nps() / 100, "that is a fraction; NPS is in points: 100 x (p - d)."),
-        Mistake(lambda: 100 * (_shares()[0] + _shares()[1] - _shares()[2]),
+        Mistake(lambda: _nps(_industry_scores()) / 100,
+                "that is a fraction; NPS is in points: 100 x (p - d)."),
+        Mistake(lambda: -_nps(_industry_scores()),
+                "the sign is reversed: NPS is promoters minus detractors."),
+        Mistake(lambda: 100 * (_shares(_industry_scores())[0] + _shares(_industry_scores())[1]
+                               - _shares(_industry_scores())[2]),
                 "you counted passives (7-8) as promoters; promoters answer 9 or 10 only."),
-        Mistake(lambda: 100 * _shares()[0], "that is the share of promoters only; subtract the "
-                                            "share of detractors (0-6)."),
-        Mistake(lambda: float(_answers()["score"].mean()), "that is the average score, not NPS."),
+        Mistake(lambda: 100 * _shares(_industry_scores())[0],
+                "that is the share of promoters only; subtract the share of detractors (0-6)."),
+        Mistake(lambda: float(_industry_scores().mean()), "that is the average score, not NPS."),
+        Mistake(lambda: _nps(), f"that is the NPS of all answers (the lesson's); keep only the "
+                                f"answers of {INDUSTRY_05_1} accounts."),
     ),
-    hints=("Promoters answer 9-10, detractors 0-6.", "cs.nps.score(answers['score'])"),
-    explanation="100 x (share of promoters - share of detractors)."))
+    hints=("Attach each answer to its account's industry: answers.merge(accounts[['account_id', "
+           "'industry']], on='account_id').",
+           f"Keep the rows whose industry is '{INDUSTRY_05_1}', then cs.nps.score(...['score'])."),
+    explanation="100 x (share of promoters - share of detractors) among that industry's answers."))
 
 register(Exercise(
-    "05.2", f"Margin of error (95%, in points) of an NPS from {N_05_2} independent answers with "
-    "these shares",
-    expected=lambda: 1.959964 * _se(N_05_2), rtol=0.01,
+    "05.2", "A team's survey got 60 answers, each from a different account: "
+    f"{COUNTS_05_2[0]} promoters, {COUNTS_05_2[1]} passives and {COUNTS_05_2[2]} detractors. "
+    "What is the 95% margin of error of its NPS, in points?",
+    expected=lambda: Z95 * _se_05_2(), rtol=0.01, decimals=1,     # the lesson's table: 25.3
+    also_right=(_adjusted_margin_05_2,),          # cs.nps.from_counts (adjusted-Wald interval)
     mistakes=(
-        Mistake(lambda: _se(N_05_2), "that is the standard error; the 95% margin is 1.96 x SE."),
-        Mistake(lambda: 1.959964 * _se(len(_answers())),
-                f"that is the margin for all the answers; the question asks for {N_05_2}."),
-        Mistake(lambda: 1.959964 * _se(40), "that is the margin for 40 answers (the lesson's "
-                                            f"table); the question asks for {N_05_2}."),
+        Mistake(lambda: _se_05_2(), "that is the standard error; the 95% margin is 1.96 x SE."),
+        Mistake(lambda: 2 * _se_05_2(), "close: 2 x SE is the rough rule; the 95% margin is "
+                                        "1.96 x SE."),
+        Mistake(lambda: Z95 * _se_05_2(square=False),
+                "the variance per answer is (p + d) - (p - d)^2: you left out the square."),
+        Mistake(lambda: _lesson_margin(60),
+                "that uses the shares of all the lesson's answers; use this team's counts."),
+        Mistake(lambda: _lesson_margin(40), "that is the lesson's table for 40 answers (with all "
+                                            "answers' shares); this survey has 60."),
+        Mistake(lambda: Z95 * 100 * np.sqrt(COUNTS_05_2[0] / 60 * (1 - COUNTS_05_2[0] / 60) / 60),
+                "that is the margin of the share of promoters alone; NPS also moves with the "
+                "detractors: variance per answer = (p + d) - (p - d)^2."),
     ),
-    hints=("Per-answer variance = (p + d) - (p - d)^2.", "SE = 100 sqrt(variance / n); margin = "
-                                                         "1.96 SE."),
-    explanation="Compare that margin with the differences between segments in notebook 05."))
+    hints=("p = 30/60, d = 12/60; variance per answer = (p + d) - (p - d)^2.",
+           "SE = 100 sqrt(variance / n); margin = 1.96 SE. Or cs.nps.from_counts(30, 18, 12)."),
+    explanation="With 60 answers the team's NPS could be far from its true value by chance: "
+                "compare gaps between teams with margins this wide before ranking them."))
 
 register(Exercise(
     "05.3", "p-value of the NPS difference between Lite and Standard accounts, counting each "
     "account's answers together (cluster by account)",
-    expected=lambda: float(_plan_difference()["p_value"]), rtol=0.02,
+    expected=lambda: float(_plan_difference()["p_value"]), rtol=0.02, decimals=3,  # p = 0.117
     mistakes=(
         Mistake(lambda: float(_plan_difference(clustered=False)["p_value"]),
                 "that p-value treats every answer as an independent opinion; many accounts "
