@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import datasets
 from . import exercises as _registry
+from .assumptions import COURSE
 from .churn import annualize, churn_rate
 from .exercises import Exercise, Mistake
 from .lifetimes import to_lifetimes
@@ -162,23 +163,47 @@ def _answers() -> pd.DataFrame:
     return datasets.load("b2b_nps")
 
 
-def _shares() -> tuple[float, float, float]:
-    s = _answers()["score"]
+#: The industry exercise 05.1 asks about (the lesson prints no NPS by industry).
+INDUSTRY_05_1 = "Services"
+
+
+def _industry_scores() -> pd.Series:
+    industry = _answers()["account_id"].map(
+        datasets.load("b2b_accounts").set_index("account_id")["industry"])
+    return _answers().loc[industry == INDUSTRY_05_1, "score"]
+
+
+def _shares(scores: pd.Series | None = None) -> tuple[float, float, float]:
+    s = _answers()["score"] if scores is None else scores
     return float((s >= 9).mean()), float(s.between(7, 8).mean()), float((s <= 6).mean())
 
 
-def _nps() -> float:
-    p, _, d = _shares()
+def _nps(scores: pd.Series | None = None) -> float:
+    p, _, d = _shares(scores)
     return 100 * (p - d)
 
 
-def _se(n: int) -> float:
+#: The team survey of exercise 05.2: promoters, passives, detractors (one answer per account).
+COUNTS_05_2 = (30, 18, 12)
+Z95 = 1.959964
+
+
+def _se_05_2(square: bool = True) -> float:
+    pr, pa, de = COUNTS_05_2
+    n = pr + pa + de
+    p, d = pr / n, de / n
+    return float(100 * np.sqrt(((p + d) - (p - d) ** 2 * square) / n))
+
+
+def _lesson_margin(n: int) -> float:
+    """The margin the lesson's table gives for ``n`` answers (shares of all answers)."""
     p, _, d = _shares()
-    return float(100 * np.sqrt(((p + d) - (p - d) ** 2) / n))
+    return float(Z95 * 100 * np.sqrt(((p + d) - (p - d) ** 2) / n))
 
 
-#: How many answers exercise 05.2 asks about (not a size the lesson's table prints).
-N_05_2 = 60
+def _adjusted_margin_05_2() -> float:
+    from . import nps
+    return float(nps.from_counts(*COUNTS_05_2)["margin"].iloc[0])
 
 
 def _plan_difference(clustered: bool = True) -> pd.Series:
@@ -192,38 +217,57 @@ def _plan_difference(clustered: bool = True) -> pd.Series:
 
 
 register(Exercise(
-    "05.1", "NPS of all B2B answers, in points (-100 to 100)",
-    expected=_nps, rtol=0.001, atol=0.05,        # accepts the one decimal the lesson shows
+    "05.1", f"NPS of the answers given by accounts in the {INDUSTRY_05_1} industry, in points "
+    "(-100 to 100)",
+    expected=lambda: _nps(_industry_scores()), rtol=0.001, decimals=1,   # shown as +4.7
     mistakes=(
-        Mistake(lambda: _nps() / 100, "that is a fraction; NPS is in points: 100 x (p - d)."),
-        Mistake(lambda: 100 * (_shares()[0] + _shares()[1] - _shares()[2]),
+        Mistake(lambda: _nps(_industry_scores()) / 100,
+                "that is a fraction; NPS is in points: 100 x (p - d)."),
+        Mistake(lambda: -_nps(_industry_scores()),
+                "the sign is reversed: NPS is promoters minus detractors."),
+        Mistake(lambda: 100 * (_shares(_industry_scores())[0] + _shares(_industry_scores())[1]
+                               - _shares(_industry_scores())[2]),
                 "you counted passives (7-8) as promoters; promoters answer 9 or 10 only."),
-        Mistake(lambda: 100 * _shares()[0], "that is the share of promoters only; subtract the "
-                                            "share of detractors (0-6)."),
-        Mistake(lambda: float(_answers()["score"].mean()), "that is the average score, not NPS."),
+        Mistake(lambda: 100 * _shares(_industry_scores())[0],
+                "that is the share of promoters only; subtract the share of detractors (0-6)."),
+        Mistake(lambda: float(_industry_scores().mean()), "that is the average score, not NPS."),
+        Mistake(lambda: _nps(), f"that is the NPS of all answers (the lesson's); keep only the "
+                                f"answers of {INDUSTRY_05_1} accounts."),
     ),
-    hints=("Promoters answer 9-10, detractors 0-6.", "cs.nps.score(answers['score'])"),
-    explanation="100 x (share of promoters - share of detractors)."))
+    hints=("Attach each answer to its account's industry: answers.merge(accounts[['account_id', "
+           "'industry']], on='account_id').",
+           f"Keep the rows whose industry is '{INDUSTRY_05_1}', then cs.nps.score(...['score'])."),
+    explanation="100 x (share of promoters - share of detractors) among that industry's answers."))
 
 register(Exercise(
-    "05.2", f"Margin of error (95%, in points) of an NPS from {N_05_2} independent answers with "
-    "these shares",
-    expected=lambda: 1.959964 * _se(N_05_2), rtol=0.01,
+    "05.2", "A team's survey got 60 answers, each from a different account: "
+    f"{COUNTS_05_2[0]} promoters, {COUNTS_05_2[1]} passives and {COUNTS_05_2[2]} detractors. "
+    "What is the 95% margin of error of its NPS, in points?",
+    expected=lambda: Z95 * _se_05_2(), rtol=0.01, decimals=1,     # the lesson's table: 25.3
+    also_right=(_adjusted_margin_05_2,),          # cs.nps.from_counts (adjusted-Wald interval)
     mistakes=(
-        Mistake(lambda: _se(N_05_2), "that is the standard error; the 95% margin is 1.96 x SE."),
-        Mistake(lambda: 1.959964 * _se(len(_answers())),
-                f"that is the margin for all the answers; the question asks for {N_05_2}."),
-        Mistake(lambda: 1.959964 * _se(40), "that is the margin for 40 answers (the lesson's "
-                                            f"table); the question asks for {N_05_2}."),
+        Mistake(lambda: _se_05_2(), "that is the standard error; the 95% margin is 1.96 x SE."),
+        Mistake(lambda: 2 * _se_05_2(), "close: 2 x SE is the rough rule; the 95% margin is "
+                                        "1.96 x SE."),
+        Mistake(lambda: Z95 * _se_05_2(square=False),
+                "the variance per answer is (p + d) - (p - d)^2: you left out the square."),
+        Mistake(lambda: _lesson_margin(60),
+                "that uses the shares of all the lesson's answers; use this team's counts."),
+        Mistake(lambda: _lesson_margin(40), "that is the lesson's table for 40 answers (with all "
+                                            "answers' shares); this survey has 60."),
+        Mistake(lambda: Z95 * 100 * np.sqrt(COUNTS_05_2[0] / 60 * (1 - COUNTS_05_2[0] / 60) / 60),
+                "that is the margin of the share of promoters alone; NPS also moves with the "
+                "detractors: variance per answer = (p + d) - (p - d)^2."),
     ),
-    hints=("Per-answer variance = (p + d) - (p - d)^2.", "SE = 100 sqrt(variance / n); margin = "
-                                                         "1.96 SE."),
-    explanation="Compare that margin with the differences between segments in notebook 05."))
+    hints=("p = 30/60, d = 12/60; variance per answer = (p + d) - (p - d)^2.",
+           "SE = 100 sqrt(variance / n); margin = 1.96 SE. Or cs.nps.from_counts(30, 18, 12)."),
+    explanation="With 60 answers the team's NPS could be far from its true value by chance: "
+                "compare gaps between teams with margins this wide before ranking them."))
 
 register(Exercise(
     "05.3", "p-value of the NPS difference between Lite and Standard accounts, counting each "
     "account's answers together (cluster by account)",
-    expected=lambda: float(_plan_difference()["p_value"]), rtol=0.02,
+    expected=lambda: float(_plan_difference()["p_value"]), rtol=0.02, decimals=3,  # p = 0.117
     mistakes=(
         Mistake(lambda: float(_plan_difference(clustered=False)["p_value"]),
                 "that p-value treats every answer as an independent opinion; many accounts "
@@ -826,14 +870,21 @@ def _phase_continuation_06(phase: str = "onboarding", plan: str | None = "double
     return float(table.loc[phase, "monthly_continuation"])
 
 
-def _sbg_true():
-    from . import ltv, simulate
-    p = simulate.TRUE_PARAMS["b2c"]
-    return ltv.ShiftedBetaGeometric(p["alpha"], p["beta"])
+def _median_if_constant_06(continuation: float) -> float:
+    """Months until half of a cohort is gone if every month's continuation were ``continuation``."""
+    return float(np.log(0.5) / np.log(continuation))
 
 
-#: The basis of the 06 what-ifs: months valued and annual discount rate (as in notebook 06).
-HORIZON_06, DISCOUNT_06 = 60, 0.08
+def _km_median_06(plan: str = "double") -> float:
+    life = _life()[_life()["plan"] == plan]
+    return float(survival_curves(life).median().loc["all", "median"])
+
+
+#: The basis of the 06 what-ifs: the course assumptions (cs_helpers.assumptions.COURSE).
+HORIZON_06, DISCOUNT_06 = COURSE.horizon_months, COURSE.annual_discount_rate
+
+#: The phase whose programme exercise 06.5 values (the lesson prints the gains of all members).
+PHASE_06_5 = "maturity"
 
 
 @cache
@@ -850,8 +901,9 @@ def _phase_model_06(segment: str = "double"):
 
 
 def _gain_06(segment: str = "double", horizon: int = HORIZON_06,
-             discount_rate: float = DISCOUNT_06, row: str = "gain") -> float:
-    w = _phase_model_06(segment).what_if({"onboarding": 0.8}, horizon=horizon,
+             discount_rate: float = DISCOUNT_06, row: str = "gain",
+             phase: str = PHASE_06_5) -> float:
+    w = _phase_model_06(segment).what_if({phase: 0.8}, horizon=horizon,
                                          discount_rate=discount_rate)
     return float(w.loc[row, "expected_lifetime_months"])
 
@@ -859,14 +911,14 @@ def _gain_06(segment: str = "double", horizon: int = HORIZON_06,
 def _homogeneous_gain_06(horizon: int | None = HORIZON_06) -> float:
     from . import phases
     table = phases.continuation(_double_life(), id_col="member_id")
-    w = phases.what_if(table, {"onboarding": 0.8}, horizon=horizon, discount_rate=DISCOUNT_06)
+    w = phases.what_if(table, {PHASE_06_5: 0.8}, horizon=horizon, discount_rate=DISCOUNT_06)
     return float(w["expected_lifetime_months"].diff().iloc[1])
 
 
 register(Exercise(
     "06.1", "Monthly continuation in the onboarding phase (the first 3 months) of members who "
     "joined on the double plan (durations as cs.to_lifetimes gives them)",
-    expected=_phase_continuation_06, rtol=0.0005,
+    expected=_phase_continuation_06, rtol=0.0005, decimals=3,     # shown as 0.870 or 87.0%
     mistakes=(Mistake(lambda: _phase_continuation_06(plan=None),
                       "that is the onboarding continuation of ALL members (the lesson's "
                       "table); keep only the members who joined on the double plan."),
@@ -875,49 +927,80 @@ register(Exercise(
               Mistake(lambda: _phase_continuation_06("overall"),
                       "that is their continuation over all phases pooled."),
               Mistake(lambda: 1 - _phase_continuation_06(),
-                      "that is the monthly hazard (churn); continuation is 1 - hazard.")),
+                      "that is the monthly hazard (churn); continuation is 1 - hazard."),
+              Mistake(lambda: 100 * _phase_continuation_06(),
+                      "that is a percent written as a plain number; give a fraction (0.9) or "
+                      "a percent with its sign ('90%').")),
     hints=("cs.phases.continuation(lifetimes_of_double_plan_members, id_col='member_id')",),
     explanation="Cancellations in the phase / member-months spent in it, then 1 - hazard."))
 
 register(Exercise(
-    "06.2", "With no CS at all and the simulation's true Beta(alpha, beta) heterogeneity "
-    "(cs.simulate.TRUE_PARAMS['b2c']), what share of members still there at month 11 stay "
-    "through month 12? (the sBG retention rate r_12)",
-    expected=lambda: float(_sbg_true().retention_rate(12)), rtol=0.001,
-    mistakes=(Mistake(lambda: float(_sbg_true().survival(12)),
-                      "that is S(12), the share of a new cohort left after 12 months; the "
-                      "question asks for the renewal rate of those still there at month 11."),),
-    hints=("cs.ltv.ShiftedBetaGeometric(alpha, beta).retention_rate(12)",),
-    explanation="Retention rises with tenure from sorting alone."))
+    "06.2", "Members who joined on the double plan: take their monthly continuation over all "
+    "phases pooled. If every month's continuation were that rate, after how many months would "
+    "half of a new cohort be gone?",
+    expected=lambda: _median_if_constant_06(_phase_continuation_06("overall")),
+    rtol=0.002, decimals=1,                                        # shown as 13.5 months
+    mistakes=(
+        Mistake(lambda: 1 / (1 - _phase_continuation_06("overall")),
+                "that is the average lifetime at a constant rate (1 / monthly churn); the "
+                "question asks when half are gone: log(0.5) / log(continuation)."),
+        Mistake(lambda: _median_if_constant_06(_phase_continuation_06("overall", plan=None)),
+                "that uses the continuation of all members; keep the members who joined on "
+                "the double plan."),
+        Mistake(lambda: _median_if_constant_06(0.95),
+                "that is the reported 95% (the lesson's example); use the double-plan members' "
+                "own rate."),
+        Mistake(lambda: _median_if_constant_06(1 - _phase_continuation_06("overall")),
+                "you used the monthly churn in place of the continuation."),
+        Mistake(lambda: _median_if_constant_06(_phase_continuation_06("maturity")),
+                "that uses the maturity phase only; take all phases pooled (the 'overall' row)."),
+        Mistake(lambda: _median_if_constant_06(_phase_continuation_06("onboarding")),
+                "that uses the onboarding phase only; take all phases pooled (the 'overall' "
+                "row)."),
+        Mistake(lambda: _km_median_06(),
+                "that is their real (Kaplan-Meier) median; the question asks what one constant "
+                "rate would give. Compare the two: the gap is the early cancellations."),
+    ),
+    hints=("cs.phases.continuation(double_plan_lifetimes, id_col='member_id'): the 'overall' "
+           "row.",
+           "Half are gone when c ** t = 0.5, so t = log(0.5) / log(c)."),
+    explanation="Their real median (the Kaplan-Meier curve) is much shorter: one average rate "
+                "hides that cancellations crowd into the first months."))
 
 register(Exercise(
-    "06.3", "A report says: 'continuation rose from about 95% to 98% for members past nine "
-    "months, so the phase programme works.' Which reply is best? (a) Agreed: three points of "
-    "monthly continuation is a large rise. (b) Agreed if the 98% has a narrow confidence "
-    "interval that excludes 95%. (c) Ask what continuation past nine months would be without "
-    "the programme. (d) Disagree: a phase programme cannot change continuation.",
+    "06.3", "A report says: 'the share of members on the double plan rises from about a third in "
+    "onboarding to half in maturity, so our adoption-phase promotion of the double plan works.' "
+    "Which reply is best? "
+    "(a) Agreed: a rise of almost 20 points among thousands of members cannot be chance. "
+    "(b) Not shown: the rise is sorting, because members who joined on the double plan leave "
+    "less. "
+    "(c) Not shown yet: most of the rise is members changing plan, but they may have changed "
+    "without the promotion. "
+    "(d) Agreed: most of the rise is members changing plan after joining, which is what the "
+    "promotion asks them to do.",
     expected=lambda: "c", kind="choice", choices=("a", "b", "c", "d"),
     mistakes=(
-        Mistake(lambda: "a", "the size of a rise says nothing about its cause: in section 3 of "
-                             "notebook 06 members who differ produce such a rise with no CS."),
-        Mistake(lambda: "b", "a narrow interval shows the rise is not chance, not that the "
-                             "programme caused it: sorting produces a rise that is just as "
-                             "real."),
-        Mistake(lambda: "d", "too strong: the programme may well work (notebook 06 finds a "
-                             "real, smaller phase effect); the reported numbers alone cannot "
-                             "show it."),
+        Mistake(lambda: "a", "the rise is real, but chance is not the question: a real rise can "
+                             "have causes other than the promotion (section 5 of notebook 06 "
+                             "splits it into sorting and members changing plan)."),
+        Mistake(lambda: "b", "section 5 of notebook 06 measures it: sorting explains only a small "
+                             "part of this rise (compare the share on the double plan with the "
+                             "share who joined on it); most is members changing plan."),
+        Mistake(lambda: "d", "members changed plan, but that does not say why: many may upgrade "
+                             "without any promotion. Only a comparison with members who did not "
+                             "get it can credit the promotion."),
     ),
-    hints=("What would the continuation of members past nine months be if the programme "
-           "did nothing at all?",),
-    explanation="Credit a strategy only against a baseline without it: a sorting baseline, a "
-                "model in which members differ, or a randomised comparison."))
+    hints=("Section 5 of notebook 06 splits the rise in two parts. Which part is larger, and does "
+           "either part show what caused it?",),
+    explanation="Split the rise (sorting vs members changing plan), then credit the promotion "
+                "only against a comparison without it, ideally a random half of members."))
 
 register(Exercise(
     "06.4", "You can fund one programme that cuts one phase's churn by 20%. How do you choose the "
     "phase?",
     expected=None, kind="judgement",
     model_answer="Compare the LTV gained per new member for each phase on a model in which "
-    "members differ (cs.phases.fit_model, then model.what_if), over a stated horizon and "
+    "members differ (cs.phases.fit_model, then model.what_if), over the course's horizon and "
     "discount rate and with its interval: the gain depends on how many members reach the "
     "phase, how likely they themselves are to leave and how long they stay in it. Do not use "
     "the homogeneous approximation (phases.what_if): it overstates early-phase programmes. "
@@ -926,10 +1009,9 @@ register(Exercise(
 
 register(Exercise(
     "06.5", "Fit the phase model to the members who joined on the double plan. By how many "
-    f"discounted months ({HORIZON_06} months, {DISCOUNT_06:.0%} a year) does 20% less churn in "
-    "onboarding raise a new double-plan member's expected lifetime? (two decimals, as in the "
-    "lesson)",
-    expected=_gain_06, rtol=0.0, atol=0.0051,
+    f"discounted months ({HORIZON_06} months, {DISCOUNT_06:.0%} a year: the course assumptions) "
+    f"does 20% less churn in {PHASE_06_5} raise a new double-plan member's expected lifetime?",
+    expected=_gain_06, rtol=0.0, decimals=2,                # the lesson's table shows 2 decimals
     mistakes=(
         Mistake(lambda: _homogeneous_gain_06(),
                 "that is the homogeneous approximation (cs.phases.what_if), which treats every "
@@ -937,20 +1019,24 @@ register(Exercise(
                 "what_if."),
         Mistake(lambda: _homogeneous_gain_06(None),
                 "that is the homogeneous approximation with no horizon; use the fitted model "
-                "over 60 months."),
+                f"over {HORIZON_06} months."),
         Mistake(lambda: _gain_06("all"),
                 "that is the gain for all members; fit the model to double-plan members only."),
         Mistake(lambda: _gain_06(discount_rate=0.0),
-                "that gain is not discounted: pass discount_rate=0.08."),
+                f"that gain is not discounted: pass discount_rate={DISCOUNT_06}."),
         Mistake(lambda: _gain_06(row="what-if"),
                 "that is the expected lifetime after the change; the question asks for the "
                 "gain (what-if minus baseline)."),
+        Mistake(lambda: _gain_06(phase="onboarding"),
+                f"that is the gain from the onboarding programme; the question asks about "
+                f"{PHASE_06_5}."),
     ),
     hints=("model = cs.phases.fit_model(double_members_lifetimes, id_col='member_id')",
-           "model.what_if({'onboarding': 0.8}, horizon=60, discount_rate=0.08).loc['gain', "
-           "'expected_lifetime_months']"),
-    explanation="The model knows the members it keeps through onboarding are the likely "
-                "leavers, so the gain is far below what treating every member alike suggests."))
+           f"model.what_if({{'{PHASE_06_5}': 0.8}}, horizon=COURSE.horizon_months, "
+           "discount_rate=COURSE.annual_discount_rate).loc['gain', 'expected_lifetime_months']"),
+    explanation="The model knows that the members a programme keeps are not average members, "
+                "so its gain is below what treating every member of the phase alike "
+                "suggests."))
 
 
 # --------------------------------------------------------------------------------------------
