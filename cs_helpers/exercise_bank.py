@@ -426,6 +426,19 @@ REPORTED_CHURN_07 = 0.006
 LANDMARK_07_3 = 2
 
 
+@cache
+def _company_churn_07() -> float:
+    """Our company's monthly churn as notebook 07 section 1 measures it: cancellations /
+    accounts active at the start of the month, pooled over the last 12 complete months."""
+    company = churn_rate(_accounts(), id_col="account_id")
+    last12 = company[company["complete"]].tail(12)
+    return float(last12["churned"].sum() / last12["active_start"].sum())
+
+
+def _median_years(churn: float) -> float:
+    return float(np.log(0.5) / np.log(1 - churn) / 12)
+
+
 def _onboarded_by_landmark(months: int) -> pd.Series:
     """True for accounts that completed all four milestones on or before the landmark date
     (the start date plus ``months`` calendar months), as notebook 07 defines "onboarded"."""
@@ -449,6 +462,21 @@ def _landmark_rate(months: int, *, landmark: float | None = None, count_from: fl
     return float(part["churned"].sum() / (part["duration"] - count_from).sum())
 
 
+def _landmark_rate_by_phases(months: int) -> float:
+    """The same rate the way notebook 07 computes it: ``cs.phases.continuation`` with the
+    landmark as the phase boundary, the row "after" the landmark of the onboarded group."""
+    from .phases import continuation
+
+    life = to_lifetimes(_accounts(), id_col="account_id")
+    life = life[life["duration"] > months].assign(
+        onboarded=lambda t: t["account_id"].map(_onboarded_by_landmark(months)).eq(True)
+        .to_numpy())
+    rates = continuation(life, boundaries=(months,), by="onboarded", id_col="account_id",
+                         labels=["before", "after"])
+    row = rates[(rates["phase"] == "after") & rates["onboarded"]]
+    return float(row["monthly_hazard"].iloc[0])
+
+
 def _naive_ever() -> float:
     acc = _accounts()
     life = to_lifetimes(acc, id_col="account_id")
@@ -459,29 +487,49 @@ def _naive_ever() -> float:
 
 
 register(Exercise(
-    "07.1", "Expected customer lifetime, in YEARS, at the reported 0.60% monthly churn",
-    expected=lambda: 1 / REPORTED_CHURN_07 / 12,
+    "07.1", "Median customer lifetime, in YEARS, at OUR company's monthly churn (all accounts, "
+    "last 12 complete months, as in section 1), if that churn stayed constant",
+    expected=lambda: _median_years(_company_churn_07()), decimals=1,
     mistakes=(
-        Mistake(lambda: 1 / REPORTED_CHURN_07, "that is in months; the question asks for years."),
-        Mistake(lambda: float(np.log(0.5) / np.log(1 - REPORTED_CHURN_07) / 12),
-                "that is the median lifetime; the expected (mean) lifetime is 1 / churn."),
+        Mistake(lambda: 1 / _company_churn_07() / 12,
+                "that is the expected (average) lifetime, 1 / churn; the median is the age by "
+                "which half have left: log(0.5) / log(1 - churn)."),
+        Mistake(lambda: 12 * _median_years(_company_churn_07()),
+                "that is in months; the question asks for years (divide by 12)."),
+        Mistake(lambda: _median_years(REPORTED_CHURN_07),
+                "that is the median at the reported 0.60% (Sansan's figure); use our company's "
+                "churn from section 1."),
+        Mistake(lambda: 0.5 / _company_churn_07() / 12,
+                "half the average lifetime is not the median: with a constant churn use "
+                "log(0.5) / log(1 - churn) months."),
     ),
-    hints=("With a constant monthly churn c, a customer stays 1 / c months on average.",),
-    explanation="1 / 0.006 months, divided by 12."))
+    hints=("Section 1 computes our company's monthly churn (cs.churn_rate, the last 12 complete "
+           "months pooled). Section 1's table shows the median formula.",
+           "np.log(0.5) / np.log(1 - churn) months, then divide by 12."),
+    explanation="Half of the customers would be gone well before the average lifetime: a few "
+    "very long lives pull the average up."))
 
 register(Exercise(
-    "07.2", "Annual churn equivalent to the reported 0.60% a month (a fraction)",
-    expected=lambda: float(annualize(REPORTED_CHURN_07)),
-    mistakes=(Mistake(lambda: 12 * REPORTED_CHURN_07,
-                      "12 x monthly overstates annual churn; use 1 - (1 - c)^12."),),
-    hints=("cs.annualize(0.006)",),
-    explanation="1 - 0.994^12."))
+    "07.2", "Annual churn equivalent to OUR company's monthly churn of section 1 (a fraction)",
+    expected=lambda: float(annualize(_company_churn_07())), decimals=3,
+    mistakes=(
+        Mistake(lambda: 12 * _company_churn_07(),
+                "12 x monthly overstates annual churn; use 1 - (1 - c)^12."),
+        Mistake(lambda: float(annualize(REPORTED_CHURN_07)),
+                "that is the reported 0.60% converted (Sansan's figure); use our company's "
+                "churn from section 1."),
+        Mistake(lambda: 100 * float(annualize(_company_churn_07())),
+                "that is a percentage; give a fraction (e.g. 0.1 for 10%)."),
+    ),
+    hints=("cs.annualize(monthly_churn), with our company's churn of section 1.",),
+    explanation="1 - (1 - c)^12: compare it with the reported figure converted the same way."))
 
 register(Exercise(
     "07.3", "Landmark at month 2: among accounts still customers 2 months after their start that "
     "had completed all four milestones by then (on or before the start date + 2 calendar months), "
     "monthly churn after the landmark (churn events / account-months followed after month 2)",
-    expected=lambda: _landmark_rate(LANDMARK_07_3), rtol=0.01,
+    expected=lambda: _landmark_rate(LANDMARK_07_3), decimals=4,
+    also_right=(lambda: _landmark_rate_by_phases(LANDMARK_07_3),),
     mistakes=(
         Mistake(_naive_ever,
                 "you compared accounts that EVER completed onboarding, from their start: "
@@ -503,7 +551,8 @@ register(Exercise(
     hints=("Keep accounts whose duration is above 2 (calendar months).",
            "'Onboarded' = all four milestones with completed_date <= start_date + "
            "pd.DateOffset(months=2). Divide their churn events by the months each was followed "
-           "after month 2 (duration - 2)."),
+           "after month 2 (duration - 2), or use cs.phases.continuation with boundaries=(2,) as "
+           "the lesson's helper does."),
     explanation="Both groups start alive at the landmark and are grouped by what they had done "
     "by then, so nobody gets immortal time."))
 
@@ -513,12 +562,37 @@ register(Exercise(
     "size, plan and channel, (d) offering the programme to a random half of new accounts",
     expected=lambda: "d", kind="choice", choices=("a", "b", "c", "d"),
     mistakes=(
+        Mistake(lambda: "a", "completers had to survive until they completed (immortal time), "
+                             "and they may be healthier to begin with."),
         Mistake(lambda: "b", "a landmark analysis removes immortal-time bias, but completers may "
                              "still differ in ways we did not measure."),
         Mistake(lambda: "c", "a Cox model adjusts only for what was measured; motivated "
                              "customers may both complete and stay."),
     ),
     explanation="Randomisation balances the unmeasured differences too."))
+
+register(Exercise(
+    "07.5", "Our accounts onboarded by month 3 churn about 0.60% a month after month 3, like the "
+    "0.60% the article reports for Sansan. What follows? (a) onboarding every account would "
+    "bring our company to Sansan's level; (b) the two figures are not like for like: Sansan's "
+    "is a whole company's churn, ours a subgroup's after its first three months, and our whole "
+    "company churns more; (c) our onboarded accounts churn like Sansan's customers, so only the "
+    "accounts that do not onboard need attention; (d) the reported figure must be annual, so we "
+    "are doing far worse",
+    expected=lambda: "b", kind="choice", choices=("a", "b", "c", "d"),
+    mistakes=(
+        Mistake(lambda: "a", "that compares a subgroup's churn with a whole company's, and reads "
+                             "an association as an effect (section 5): onboarding everyone would "
+                             "not make every account as healthy as those that onboard today."),
+        Mistake(lambda: "c", "the reported 0.60% is Sansan's whole company; if all its customers "
+                             "together churn that little, its onboarded customers probably churn "
+                             "less. A subgroup of ours cannot be compared with it."),
+        Mistake(lambda: "d", "the article gives no period; the course reads it as monthly and "
+                             "says so. Guessing another period does not make the figures "
+                             "comparable."),
+    ),
+    explanation="Compare like with like: a whole company with a whole company (ours churns more "
+    "than the reported figure), a subgroup with the same subgroup measured the same way."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1043,17 +1117,20 @@ register(Exercise(
 # A1 · health scores
 
 SCORE_MONTH_A1 = "2026-03-01"
+#: The month exercises A1.1 and A1.2 ask about (the lesson scores March 2026).
+MONTH_A1_1 = "2024-09-01"
 
 
 @cache
-def _health_a1() -> pd.DataFrame:
+def _health_a1(month: str = SCORE_MONTH_A1) -> pd.DataFrame:
     from . import health
     usage = datasets.load("b2b_usage_monthly")
-    scores = health.score(usage, as_of=SCORE_MONTH_A1)
+    scores = health.score(usage, as_of=month)
     return scores.assign(status=health.status(scores["health"]))
 
 
-def _backtest_a1(horizon: int = 6) -> float:
+@cache
+def _backtest_a1(month: str = SCORE_MONTH_A1, horizon: int = 6) -> float:
     import warnings
 
     from . import health
@@ -1061,28 +1138,40 @@ def _backtest_a1(horizon: int = 6) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         result = health.backtest(datasets.load("b2b_usage_monthly"), _accounts(),
-                                 as_of=SCORE_MONTH_A1, horizon=horizon)
+                                 as_of=month, horizon=horizon)
     return float(result.auc)
 
 
 register(Exercise(
-    "A1.1", "How many active accounts are RED in March 2026 with the default signals and "
-    "thresholds?",
-    expected=lambda: float((_health_a1()["status"] == "red").sum()), rtol=0, atol=0.5,
-    mistakes=(Mistake(lambda: float((_health_a1()["status"] == "green").sum()),
+    "A1.1", "How many active accounts are RED in September 2024 (as_of='2024-09-01') with the "
+    "default signals and thresholds?",
+    expected=lambda: float((_health_a1(MONTH_A1_1)["status"] == "red").sum()), rtol=0,
+    decimals=0,
+    mistakes=(Mistake(lambda: float((_health_a1(MONTH_A1_1)["status"] == "green").sum()),
                       "that is the number of green accounts."),
-              Mistake(lambda: float((_health_a1()["status"] == "red").mean()),
-                      "that is the share of red accounts; the question asks how many.")),
-    hints=("cs.health.score(usage, as_of='2026-03-01'), then cs.health.status(scores['health']).",),
+              Mistake(lambda: float((_health_a1(MONTH_A1_1)["status"] == "yellow").sum()),
+                      "that is the number of yellow accounts."),
+              Mistake(lambda: float((_health_a1(MONTH_A1_1)["status"] == "red").mean()),
+                      "that is the share of red accounts; the question asks how many."),
+              Mistake(lambda: float((_health_a1()["status"] == "red").sum()),
+                      "that is March 2026, the lesson's scoring month; score September 2024 "
+                      "(as_of='2024-09-01').")),
+    hints=("cs.health.score(usage, as_of='2024-09-01'), then cs.health.status(scores['health']).",),
     explanation="Red: health below 40."))
 
 register(Exercise(
-    "A1.2", "AUC of the default health score scored in March 2026 against churn in the next "
-    "6 months (cs.health.backtest)",
-    expected=_backtest_a1, rtol=0.001,
-    mistakes=(Mistake(lambda: 1 - _backtest_a1(), "that is 1 - AUC: check the direction."),),
-    hints=("cs.health.backtest(usage, accounts, as_of='2026-03-01', horizon=6).auc",),
-    explanation="0.5 is a coin toss; 1.0 a perfect ranking."))
+    "A1.2", "AUC of the default health score scored in September 2024 (as_of='2024-09-01') "
+    "against churn in the next 6 months (cs.health.backtest)",
+    expected=lambda: _backtest_a1(MONTH_A1_1), rtol=0, decimals=2,
+    mistakes=(Mistake(lambda: 1 - _backtest_a1(MONTH_A1_1),
+                      "that is 1 - AUC: check the direction."),
+              Mistake(lambda: _backtest_a1(MONTH_A1_1, horizon=3),
+                      "that is churn within 3 months; the question asks for 6 (horizon=6)."),
+              Mistake(lambda: _backtest_a1(),
+                      "that is March 2026, the lesson's scoring month; score September 2024.")),
+    hints=("cs.health.backtest(usage, accounts, as_of='2024-09-01', horizon=6).auc",),
+    explanation="0.5 is a coin toss; 1.0 a perfect ranking. Close to the lesson's March 2026 "
+    "value: the score ranks accounts about as well at both dates."))
 
 register(Exercise(
     "A1.3", "An analyst tunes the score's weights on churn from April to September 2026 and then "
@@ -1138,7 +1227,7 @@ register(Exercise(
     "A1.5", "How many accounts had at least one NEW alert in October 2024 (default rules, ramp "
     "allowance on, with the NPS answers, the tickets and the accounts table)?",
     expected=lambda: float(_alert_history_a1(MONTH_A1_5, True).query("new")["account_id"]
-                           .nunique()), rtol=0, atol=0.5,
+                           .nunique()), rtol=0, decimals=0,
     mistakes=(Mistake(lambda: float(_alert_history_a1(MONTH_A1_5, True)["account_id"].nunique()),
                       "that counts every account with an alert, including alerts that already "
                       "fired the month before (open tasks): keep the rows where new is True."),
@@ -1157,7 +1246,7 @@ register(Exercise(
 register(Exercise(
     "A1.6", "Without the ramp allowance (ramp=None), what share of the low-utilisation alerts "
     "of September 2024 are for accounts under 6 months (tenure_months < 6)? (a fraction)",
-    expected=lambda: _young_share_a1("low_utilisation", False), rtol=0, atol=0.005,
+    expected=lambda: _young_share_a1("low_utilisation", False), rtol=0, decimals=2,
     mistakes=(Mistake(lambda: _young_share_a1("low_utilisation", True),
                       "that is with the ramp allowance (the default); the question asks for "
                       "ramp=None."),
