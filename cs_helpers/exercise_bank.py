@@ -496,8 +496,8 @@ register(Exercise(
                 f"that is the LTV of all accounts (the lesson's); use the curve and the ARPA of "
                 f"the {PLAN_04} accounts."),
     ),
-    hints=(f"curve = cs.survival_curves(cs.to_lifetimes(standard_accounts, "
-           f"id_col='account_id')).fitters['all']",
+    hints=(f"curve = cs.survival_curves(cs.to_lifetimes(accounts[accounts['plan'] == "
+           f"'{PLAN_04}'], id_col='account_id')).fitters['all']",
            "r = cs.ltv.from_survival(curve, arpa, margin, horizon=COURSE.horizon_months, "
            "discount_rate=COURSE.annual_discount_rate); r.value"),
     explanation="The sum over the horizon of S(t) x ARPA x margin / (1 + d)^t; quote it with its "
