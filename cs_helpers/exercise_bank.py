@@ -43,6 +43,10 @@ def register_all() -> None:
 
 #: The month exercise 03.1 asks about.
 MONTH_03_1 = "2025-06"
+#: The calendar year exercise 03.2 asks about (the lesson converts the last 12 months and 2025).
+YEAR_03_2 = 2024
+#: The acquisition channel and the tenure of exercise 03.3 (the lesson shows all members and plans).
+CHANNEL_03_3, MONTHS_03_3 = "Referral", 12
 
 
 @cache
@@ -59,9 +63,25 @@ def _row_03_1() -> pd.Series:
     return _monthly().loc[pd.Period(MONTH_03_1, "M")]
 
 
+def _months_of(year: int) -> pd.DataFrame:
+    table = _monthly()
+    return table[table.index.year == year]
+
+
+def _pooled_year(year: int = YEAR_03_2) -> float:
+    months = _months_of(year)
+    return float(months["churned"].sum() / months["active_start"].sum())
+
+
 def _pooled_last_12() -> float:
     last = _monthly()[_monthly()["complete"]].tail(12)
     return float(last["churned"].sum() / last["active_start"].sum())
+
+
+def _measured_year(year: int = YEAR_03_2) -> float:
+    """The year's churn measured directly: cancelled during it / active on 1 January."""
+    table = churn_rate(_members(), freq="Y", **B2C)
+    return float(table.loc[pd.Period(str(year), "Y"), "churn_rate"])
 
 
 @cache
@@ -69,21 +89,36 @@ def _life() -> pd.DataFrame:
     return to_lifetimes(_members(), **B2C)
 
 
-def _km_double_12() -> float:
+def _channel(channel: str | None = CHANNEL_03_3) -> pd.DataFrame:
     life = _life()
-    curve = survival_curves(life[life["plan"] == "double"])
-    return float(curve.survival_at(12).iloc[0, 0])
+    return life if channel is None else life[life["channel"] == channel]
 
 
-def _naive_double_12() -> float:
-    life = _life()
-    d = life[life["plan"] == "double"]
-    return float(1 - (d["churned"] & (d["duration"] <= 12)).mean())
+def _km_channel(channel: str | None = CHANNEL_03_3, months: int = MONTHS_03_3) -> float:
+    return float(survival_curves(_channel(channel)).survival_at(months).iloc[0, 0])
+
+
+def _old_enough_channel(months: int = MONTHS_03_3) -> float:
+    """The lesson's other right method: only members who joined ``months`` or more before the
+    observation date, all of whom had the full window."""
+    life = _channel()
+    as_of = _members().attrs["as_of"]
+    old = life[life["join_date"] <= as_of - pd.DateOffset(months=months)]
+    return float(1 - (old["churned"] & (old["duration"] <= months)).mean())
+
+
+def _naive_channel(censored_as: str) -> float:
+    life = _channel()
+    left = life["churned"] & (life["duration"] <= MONTHS_03_3)
+    if censored_as == "churned":
+        left = left | (~life["churned"] & (life["duration"] < MONTHS_03_3))
+    return float(1 - left.mean())
 
 
 register(Exercise(
     "03.1", f"Monthly churn rate of the B2C club in {MONTH_03_1} (a fraction)",
     expected=lambda: float(_row_03_1()["churn_rate"]),
+    decimals=4,                      # the lesson shows churn rates as percents with two decimals
     mistakes=(
         Mistake(lambda: float(_row_03_1()["churned"] / _row_03_1()["active_end"]),
                 "you divided by the members active at the END of the month; the article's "
@@ -102,35 +137,62 @@ register(Exercise(
     explanation="Cancellations during the month divided by members active on its first day."))
 
 register(Exercise(
-    "03.2", "Annual churn equivalent to the pooled monthly churn of the last 12 complete months",
-    expected=lambda: float(annualize(_pooled_last_12())),
+    "03.2", f"Pool the monthly churn of the twelve months of {YEAR_03_2} (all cancellations / all "
+    "members active at the start of those months) and convert it to an annual rate",
+    expected=lambda: float(annualize(_pooled_year())),
+    decimals=3,                      # the lesson shows annual churn as a percent with one decimal
+    rtol=0.001,
     mistakes=(
-        Mistake(lambda: 12 * _pooled_last_12(),
+        Mistake(lambda: 12 * _pooled_year(),
                 "12 x monthly overstates annual churn: a member can only leave once. Use "
                 "1 - (1 - m) ** 12 (cs.annualize)."),
-        Mistake(_pooled_last_12, "that is the monthly rate; the question asks for the annual one."),
-        Mistake(lambda: float(np.mean(_monthly()[_monthly()["complete"]].tail(12)["churn_rate"])),
-                "close, but that is the monthly rate again (and an unweighted average)."),
+        Mistake(_pooled_year, "that is the monthly rate; the question asks for the annual one."),
+        Mistake(lambda: float(annualize(_months_of(YEAR_03_2)["churn_rate"].mean())),
+                "you averaged the twelve monthly rates (trap 4); pool them instead: all "
+                "cancellations divided by all members active at the start of the months."),
+        Mistake(_measured_year,
+                f"that is the churn measured over the year (cs.churn_rate(..., freq='Y'): "
+                f"members active on 1 January {YEAR_03_2} who left during it). The question asks "
+                "for the conversion of the pooled monthly rate."),
+        Mistake(lambda: float(annualize(_pooled_year(YEAR_03_2 + 1))),
+                f"that is {YEAR_03_2 + 1}, the year the lesson converts; the question asks for "
+                f"{YEAR_03_2}."),
+        Mistake(lambda: float(annualize(_pooled_last_12())),
+                "that is the lesson's window (the last twelve complete months); the question "
+                f"asks for the calendar year {YEAR_03_2}."),
     ),
-    hints=("First pool: sum of churned / sum of active_start over the last 12 complete months.",
-           "Then annual = 1 - (1 - monthly) ** 12, or cs.annualize(monthly)."),
+    hints=(f"Keep the rows of cs.churn_rate(...) whose period is in {YEAR_03_2}: "
+           f"table[table.index.year == {YEAR_03_2}].",
+           "Pool: sum of churned / sum of active_start. Then annual = 1 - (1 - monthly) ** 12, "
+           "or cs.annualize(monthly)."),
     explanation="Pool the 12 months, then annualize with 1 - (1 - m)^12."))
 
 register(Exercise(
-    "03.3", "Share of double-plan members still subscribed after 12 months (Kaplan-Meier)",
-    expected=_km_double_12,
+    "03.3", f"Share of members who joined through the {CHANNEL_03_3} channel still subscribed "
+    f"{MONTHS_03_3} months after joining",
+    expected=_km_channel,
+    also_right=(_old_enough_channel,),
+    decimals=3,                      # the lesson shows survival as a percent with one decimal
     rtol=0.002,
     mistakes=(
-        Mistake(_naive_double_12,
+        Mistake(lambda: _naive_channel("survivors"),
                 "you counted every member who has not cancelled within 12 months as a "
                 "survivor, including recent members observed for less than 12 months "
-                "(censored). Use the Kaplan-Meier curve."),
-        Mistake(lambda: 1 - _km_double_12(),
+                "(censored). Use the Kaplan-Meier curve, or only members who joined 12+ months "
+                "before the observation date."),
+        Mistake(lambda: _naive_channel("churned"),
+                "you counted recent members who are still subscribed as churned (trap 5): they "
+                "are censored, not gone."),
+        Mistake(lambda: 1 - _km_channel(),
                 "that is the share who LEFT within 12 months; the question asks who stayed."),
+        Mistake(lambda: _km_channel(None),
+                f"that is all members; keep only those whose channel is '{CHANNEL_03_3}'."),
     ),
-    hints=("Shape the members with cs.to_lifetimes, keep plan == 'double'.",
+    hints=(f"Shape the members with cs.to_lifetimes, keep channel == '{CHANNEL_03_3}'.",
            "cs.survival_curves(...).survival_at(12)"),
-    explanation="Kaplan-Meier uses each member for as long as they were observed."))
+    explanation="Kaplan-Meier uses each member for as long as they were observed; counting only "
+                "members old enough to have had the full 12 months gives nearly the same share "
+                "from fewer members."))
 
 register(Exercise(
     "03.4", "A dashboard shows 'churn = members who ever cancelled / all members ever' and it "
@@ -150,9 +212,9 @@ register(Exercise(
     model_answer="Not necessarily. The test says the two retention curves differ by more than "
     "chance would explain. It does not say why: members who expect to rent a lot may choose the "
     "double plan and would have stayed anyway (self-selection), and members can switch plans. "
-    "Nor does it give a size: grouped by plan at joining, the double plan's lower churn is "
-    "confined to the first months. To learn the effect of the plan, offer an upgrade to a "
-    "random half of single-plan members and compare the halves."))
+    "Nor does it give a size: read that from the curves (a gap of a few points, opened in the "
+    "first months). To learn the effect of the plan, offer an upgrade to a random half of "
+    "single-plan members and compare the halves."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,8 +357,16 @@ register(Exercise(
 # --------------------------------------------------------------------------------------------
 # 04 · LTV
 
-MARGIN_04 = 0.75
-CAC_04 = 1_200_000
+#: The plan whose accounts exercises 04.1-04.5 value (the lesson values all accounts).
+PLAN_04 = "Enterprise"
+#: The acquisition cost of exercise 04.3 (an assumption: Enterprise accounts cost more to win
+#: than the average account of notebook 04, section 6).
+CAC_04 = 3_000_000
+
+
+def _course():
+    from .assumptions import COURSE
+    return COURSE
 
 
 @cache
@@ -311,78 +381,133 @@ def _onboarded_within(days: int) -> pd.Series:
     return on_time.groupby("account_id").size().eq(4)
 
 
-def _b2b_churn_and_arpa() -> tuple[float, float]:
-    table = churn_rate(_accounts(), id_col="account_id")
+def _plan_accounts(plan: str | None = PLAN_04) -> pd.DataFrame:
+    acc = _accounts()
+    return acc if plan is None else acc[acc["plan"] == plan]
+
+
+@cache
+def _churn_04(plan: str | None = PLAN_04) -> float:
+    """Monthly churn pooled over the last 12 complete months (notebook 04, section 2)."""
+    table = churn_rate(_plan_accounts(plan), id_col="account_id")
     last = table[table["complete"]].tail(12)
-    c = float(last["churned"].sum() / last["active_start"].sum())
+    return float(last["churned"].sum() / last["active_start"].sum())
+
+
+@cache
+def _arpa_04(plan: str | None = PLAN_04, rule: str = "start") -> float:
+    """ARPA as the course defines it (``COURSE.b2b.arpa``: MRR at the start of the contract,
+    averaged over accounts); ``rule="latest"`` is the old mistake (the latest month's MRR)."""
+    acc = _plan_accounts(plan)
+    if rule == "start":
+        return float(acc["mrr"].mean())
     usage = datasets.load("b2b_usage_monthly")
-    arpa = float(usage.loc[usage["month"] == usage["month"].max(), "mrr"].mean())
-    return c, arpa
+    latest = usage[(usage["month"] == usage["month"].max())
+                   & usage["account_id"].isin(acc["account_id"])]
+    return float(latest["mrr"].mean())
 
 
-def _ltv_simple_04() -> float:
+def _ltv_simple_04(plan: str | None = PLAN_04, rule: str = "start",
+                   margin: float | None = None) -> float:
     from . import ltv
-    c, arpa = _b2b_churn_and_arpa()
-    return float(ltv.simple(arpa, MARGIN_04, c))
+    margin = _course().b2b.gross_margin if margin is None else margin
+    return float(ltv.simple(_arpa_04(plan, rule), margin, _churn_04(plan)))
 
 
-def _ltv_discounted_04(rate: float) -> float:
+def _ltv_discounted_04(rate: float | None = None, plan: str | None = PLAN_04,
+                       rate_per_month: bool = False) -> float:
     from . import ltv
-    c, arpa = _b2b_churn_and_arpa()
-    if rate < 0:      # the mistake of using the annual rate as a monthly one
-        return float(sum(arpa * MARGIN_04 * (1 - c) ** t / 1.08 ** t for t in range(60)))
-    return float(ltv.discounted(arpa, MARGIN_04, c, discount_rate=rate, horizon=60))
+    course = _course()
+    rate = course.annual_discount_rate if rate is None else rate
+    arpa, margin, c = _arpa_04(plan), course.b2b.gross_margin, _churn_04(plan)
+    if rate_per_month:      # the mistake of using the annual rate as a monthly one
+        return float(sum(arpa * margin * (1 - c) ** t / (1 + rate) ** t
+                         for t in range(course.horizon_months)))
+    return float(ltv.discounted(arpa, margin, c, discount_rate=rate,
+                                horizon=course.horizon_months))
 
 
-register(Exercise(
-    "04.1", "Simple LTV (JPY) of a B2B account: latest month's ARPA, 75% margin, pooled monthly "
-    "churn of the last 12 complete months",
-    expected=_ltv_simple_04,
-    mistakes=(
-        Mistake(lambda: _ltv_simple_04() / MARGIN_04,
-                "you left out the gross margin: LTV counts margin, not revenue."),
-        Mistake(lambda: _ltv_simple_04() * _b2b_churn_and_arpa()[0] / float(
-            annualize(_b2b_churn_and_arpa()[0])),
-                "you divided by the annual churn; with a monthly ARPA, use the monthly churn."),
-        Mistake(lambda: _ltv_simple_04() / 100,
-                "you used the churn rate as a percentage (e.g. 1.1) instead of a fraction (0.011)."),
-    ),
-    hints=("ARPA: mean MRR of the accounts billed in the latest month.",
-           "cs.ltv.simple(arpa, 0.75, monthly_churn)"),
-    explanation="ARPA x margin / monthly churn."))
+def _payback_04(plan: str | None = PLAN_04, margin: bool = True) -> float:
+    from . import ltv
+    m = _course().b2b.gross_margin if margin else 1.0
+    return float(ltv.cac_payback(CAC_04, _arpa_04(plan), m))
 
-register(Exercise(
-    "04.2", "The same account's LTV over 60 months, discounted at 8% a year (JPY)",
-    expected=lambda: _ltv_discounted_04(0.08),
-    mistakes=(
-        Mistake(lambda: _ltv_discounted_04(-1),
-                "you discounted by 8% a MONTH; 8% is an annual rate (about 0.64% a month)."),
-        Mistake(lambda: _ltv_discounted_04(0.0), "you did not discount at all."),
-        Mistake(_ltv_simple_04, "that is the undiscounted LTV over an endless horizon."),
-    ),
-    hints=("cs.ltv.discounted(arpa, 0.75, churn, discount_rate=0.08, horizon=60)",),
-    explanation="Cash t months away is divided by (1 + d)^t, d the monthly equivalent of 8%."))
 
-register(Exercise(
-    "04.3", "CAC payback (months) for a CAC of 1,200,000 JPY with the latest ARPA and 75% margin",
-    expected=lambda: CAC_04 / (_b2b_churn_and_arpa()[1] * MARGIN_04),
-    mistakes=(Mistake(lambda: CAC_04 / _b2b_churn_and_arpa()[1],
-                      "you divided by revenue; payback is earned from margin (ARPA x margin)."),),
-    hints=("cs.ltv.cac_payback(cac, arpa, gross_margin)",),
-    explanation="CAC / (ARPA x margin)."))
-
-def _survival_ltv_04(**kw) -> object:
-    """The 10-year survival LTV of a new B2B account (notebook 04, section 4)."""
+@cache
+def _survival_ltv_04(plan: str | None = PLAN_04, horizon: int | None = None,
+                     discount_rate: float | None = None) -> object:
+    """LTV of a new account of ``plan`` from its Kaplan-Meier curve (notebook 04, section 4)."""
     import warnings
 
     from . import ltv
-    _, arpa = _b2b_churn_and_arpa()
-    curve = survival_curves(to_lifetimes(_accounts(), id_col="account_id")).fitters["all"]
-    options = {"horizon": 120, "discount_rate": 0.08, "warn_share": 1.0} | kw
+    course = _course()
+    life = to_lifetimes(_plan_accounts(plan), id_col="account_id")
+    curve = survival_curves(life).fitters["all"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return ltv.from_survival(curve, arpa, MARGIN_04, **options)
+        return ltv.from_survival(
+            curve, _arpa_04(plan), course.b2b.gross_margin,
+            horizon=course.horizon_months if horizon is None else horizon,
+            discount_rate=course.annual_discount_rate if discount_rate is None else discount_rate)
 
+
+register(Exercise(
+    "04.1", f"Simple LTV (JPY) of a {PLAN_04}-plan B2B account: ARPA and monthly churn of the "
+    f"{PLAN_04} accounts, the course's B2B margin",
+    expected=_ltv_simple_04,
+    decimals=0,                      # the lesson shows amounts in whole yen
+    mistakes=(
+        Mistake(lambda: _ltv_simple_04(margin=1.0),
+                "you left out the gross margin: LTV counts margin, not revenue."),
+        Mistake(lambda: _ltv_simple_04() * _churn_04() / float(annualize(_churn_04())),
+                "you divided by the annual churn; with a monthly ARPA, use the monthly churn."),
+        Mistake(lambda: _ltv_simple_04() / 100,
+                "you used the churn rate as a percentage (e.g. 1.3) instead of a fraction "
+                "(0.013)."),
+        Mistake(lambda: _ltv_simple_04(plan=None),
+                f"that is the LTV of all accounts (the lesson's figure); keep only the accounts "
+                f"whose plan is '{PLAN_04}', for both the churn and the ARPA."),
+        Mistake(lambda: _ltv_simple_04(rule="latest"),
+                "you took ARPA from the latest month's MRR; the course's ARPA is the MRR at the "
+                "start of the contract, averaged over accounts (b2b_accounts.mrr)."),
+    ),
+    hints=(f"Keep accounts[accounts['plan'] == '{PLAN_04}']; their churn: cs.churn_rate(..., "
+           "id_col='account_id'), pooled over the last 12 complete months; their ARPA: the mean "
+           "of the mrr column.",
+           "cs.ltv.simple(arpa, COURSE.b2b.gross_margin, monthly_churn)"),
+    explanation="ARPA x margin / monthly churn."))
+
+register(Exercise(
+    "04.2", f"The same {PLAN_04}-plan account's LTV over the course's horizon, discounted at the "
+    "course's rate (JPY)",
+    expected=_ltv_discounted_04,
+    decimals=0,
+    mistakes=(
+        Mistake(lambda: _ltv_discounted_04(rate_per_month=True),
+                "you discounted by the course's rate every MONTH; it is an annual rate "
+                "(cs.ltv.discounted converts it to the monthly equivalent)."),
+        Mistake(lambda: _ltv_discounted_04(0.0), "you did not discount at all."),
+        Mistake(_ltv_simple_04, "that is the undiscounted LTV over an endless horizon."),
+        Mistake(lambda: _ltv_discounted_04(plan=None),
+                f"that is for all accounts (the lesson's figure); keep the {PLAN_04} plan."),
+    ),
+    hints=("cs.ltv.discounted(arpa, margin, churn, discount_rate=COURSE.annual_discount_rate, "
+           "horizon=COURSE.horizon_months)",),
+    explanation="Cash t months away is divided by (1 + d)^t, d the monthly equivalent of the "
+                "annual rate."))
+
+register(Exercise(
+    "04.3", f"CAC payback (months) of a {PLAN_04}-plan account for a CAC of {CAC_04:,} JPY, with "
+    "its ARPA and the course's B2B margin",
+    expected=_payback_04,
+    decimals=1,                      # the lesson shows payback in months with one decimal
+    mistakes=(Mistake(lambda: _payback_04(margin=False),
+                      "you divided by revenue; payback is earned from margin (ARPA x margin)."),
+              Mistake(lambda: _payback_04(plan=None),
+                      f"that is the payback of an average account (the lesson's); use the "
+                      f"{PLAN_04} accounts' ARPA.")),
+    hints=("cs.ltv.cac_payback(cac, arpa, gross_margin)",),
+    explanation="CAC / (ARPA x margin)."))
 
 register(Exercise(
     "04.4", "A CS programme costs money from month 0 and lowers churn from month 4. Judged after "
@@ -394,28 +519,33 @@ register(Exercise(
     explanation="CS pays back over customer lifetimes; judge it on its cash flow."))
 
 register(Exercise(
-    "04.5", "Survival-based LTV of a new B2B account over 10 years (120 months), latest ARPA, 75% "
-    "margin, discounted at 8% a year: the LOWER end of its 95% range (JPY)",
-    expected=lambda: _survival_ltv_04().ltv_low,
+    "04.5", f"Survival-based LTV (JPY) of a new {PLAN_04}-plan account: its Kaplan-Meier curve, "
+    "its ARPA, the course's margin, horizon and discount rate",
+    expected=lambda: _survival_ltv_04().value,
+    decimals=0,
     mistakes=(
-        Mistake(lambda: _survival_ltv_04().value,
-                "that is the LTV itself; the question asks for the lower end of its range "
-                "(ltv_low)."),
+        Mistake(_ltv_discounted_04,
+                "that is the LTV with one constant churn (exercise 04.2); use the accounts' "
+                "Kaplan-Meier curve with cs.ltv.from_survival."),
+        Mistake(lambda: _survival_ltv_04().ltv_low,
+                "that is the lower end of the LTV's range (ltv_low); the question asks for the "
+                "LTV itself (value)."),
         Mistake(lambda: _survival_ltv_04().ltv_high, "that is the upper end of the range."),
-        Mistake(lambda: _survival_ltv_04(discount_rate=0.0).ltv_low,
-                "you did not discount: pass discount_rate=0.08 (a year)."),
-        Mistake(lambda: _survival_ltv_04(horizon=60).ltv_low,
-                "that is over 60 months; the question asks for 10 years = 120 months."),
-        Mistake(lambda: _survival_ltv_04(tail="none").ltv_low,
-                "you stopped at the data (tail='none'): the months beyond them count as 0."),
+        Mistake(lambda: _survival_ltv_04(discount_rate=0.0).value,
+                "you did not discount: pass discount_rate=COURSE.annual_discount_rate."),
+        Mistake(lambda: _survival_ltv_04(horizon=120).value,
+                "that is over 120 months (the optional 10-year section); the course's horizon "
+                "is COURSE.horizon_months."),
+        Mistake(lambda: _survival_ltv_04(plan=None).value,
+                f"that is the LTV of all accounts (the lesson's); use the curve and the ARPA of "
+                f"the {PLAN_04} accounts."),
     ),
-    hints=("curve = cs.survival_curves(cs.to_lifetimes(accounts, id_col='account_id'))"
-           ".fitters['all']",
-           "r = cs.ltv.from_survival(curve, arpa, 0.75, horizon=120, discount_rate=0.08); "
-           "r.ltv_low"),
-    explanation="The range holds every month at the edge of its own range (the curve's band, "
-    "then the range of the churn used beyond the data): approximate and a little wide. Quote "
-    "an LTV with it."))
+    hints=(f"curve = cs.survival_curves(cs.to_lifetimes(accounts[accounts['plan'] == "
+           f"'{PLAN_04}'], id_col='account_id')).fitters['all']",
+           "r = cs.ltv.from_survival(curve, arpa, margin, horizon=COURSE.horizon_months, "
+           "discount_rate=COURSE.annual_discount_rate); r.value"),
+    explanation="The sum over the horizon of S(t) x ARPA x margin / (1 + d)^t; quote it with its "
+    "range (r.ltv_low to r.ltv_high)."))
 
 
 # --------------------------------------------------------------------------------------------
