@@ -133,15 +133,21 @@ def _execute(server: Lab, kernel_id: str, code: str, timeout: float = 60) -> lis
             "parent_header": {}, "metadata": {}, "channel": "shell",
             "content": {"code": code, "silent": False, "store_history": False,
                         "user_expressions": {}, "allow_stdin": False}}))
+        # The reply (shell channel) can arrive before the last outputs (iopub channel): wait for
+        # both the execute_reply and the kernel's "idle" status for this request.
         replies, deadline = [], time.monotonic() + timeout
+        replied = idle = False
         while time.monotonic() < deadline:
             msg = json.loads(ws.recv())
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             replies.append(msg)
-            if msg["msg_type"] == "execute_reply":
+            replied = replied or msg["msg_type"] == "execute_reply"
+            idle = idle or (msg["msg_type"] == "status"
+                            and msg["content"].get("execution_state") == "idle")
+            if replied and idle:
                 return replies
-        raise AssertionError("no execute_reply within the time limit")
+        raise AssertionError("no execute_reply and idle status within the time limit")
     finally:
         ws.close()
 
