@@ -38,70 +38,23 @@ import ast
 import copy
 import hashlib
 import json
-import math
 import posixpath
 import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .exercise_types import Exercise, Mistake
+
 __all__ = ["Exercise", "Mistake", "Feedback", "Progress", "check", "hint", "model_answer",
            "progress", "register",
            "EXERCISES", "scaffold_source", "student_copy", "copy_state", "build"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
 SOLUTIONS = ROOT / "exercises" / "solutions"
 STUDENT = ROOT / "exercises"
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A recognisable wrong answer: ``value()`` computes what that mistake gives."""
-
-    value: Callable[[], Any]
-    message: str
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One exercise: how to compute its expected answer and which mistakes to recognise.
-
-    ``kind`` is ``"number"`` (compared with a relative tolerance ``rtol``), ``"choice"``
-    (compared as lower-case text; ``expected`` returns the right option) or ``"judgement"``
-    (no automatic check: ``check`` shows the model answer on request).
-
-    ``decimals``: the precision at which the lesson displays such numbers (decimal places of
-    the answer in its own unit: a fraction shown as a percent with one decimal is
-    ``decimals=3``); an answer rounded to it is right. ``also_right``: the answers that other
-    methods the lesson calls right give (computed, like ``expected``); each is right too.
-    ``tests/test_exercise_rules.py`` checks both for every exercise, and that no recognised
-    mistake falls inside what is accepted.
-    """
-
-    id: str
-    prompt: str
-    expected: Callable[[], Any] | None
-    kind: str = "number"
-    rtol: float = 0.005
-    atol: float = 0.0
-    mistakes: tuple[Mistake, ...] = ()
-    hints: tuple[str, ...] = ()
-    explanation: str = ""
-    model_answer: str = ""
-    choices: tuple[str, ...] = ()
-    decimals: int | None = None
-    also_right: tuple[Callable[[], Any], ...] = ()
-
-    def accepts(self, value: float, target: float) -> bool:
-        """Whether ``value`` counts as ``target`` (relative tolerance, absolute tolerance, and
-        the rounding of ``decimals``)."""
-        atol = self.atol
-        if self.decimals is not None:
-            atol = max(atol, 0.5 * 10.0 ** (-self.decimals) * (1 + 1e-9))
-        return _close(value, target, self.rtol, atol)
 
 
 EXERCISES: dict[str, Exercise] = {}
@@ -172,10 +125,11 @@ def _show(fb: Feedback) -> Feedback:
 
 
 def _load_catalogue() -> None:
-    """Make sure the course's exercise bank is registered."""
-    from . import exercise_bank
+    """Make sure every lesson's exercises are registered (:mod:`cs_helpers.course.lessons`)."""
+    from .lessons import all_exercises
 
-    exercise_bank.register_all()
+    for ex in all_exercises():
+        EXERCISES.setdefault(ex.id, ex)
 
 
 def _get(exercise_id: str) -> Exercise:
@@ -218,10 +172,6 @@ def _as_number(answer: Any) -> float | None:
         return float(arr.reshape(-1)[0])
     except (TypeError, ValueError):
         return None
-
-
-def _close(a: float, b: float, rtol: float, atol: float) -> bool:
-    return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
 
 
 def check(exercise_id: str, answer: Any = ..., *, show_answer: bool = False) -> Feedback:

@@ -1,6 +1,6 @@
 """Simulate the course's two fictional businesses, deterministically from a seed.
 
-Every table is declared in :mod:`cs_helpers.schema`; ``data/README.md`` documents the columns,
+Every table is declared in :mod:`cs_helpers.course.schema`; ``data/README.md`` documents the columns,
 the generating model and the true parameters (:data:`TRUE_PARAMS`). All customers are
 simulated: no real customer data is used anywhere.
 
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 from .schema import AS_OF, TABLES
 
 __all__ = ["DEFAULT_SEED", "TRUE_PARAMS", "b2b_late_hazard", "b2b_latent", "b2b_survival",
