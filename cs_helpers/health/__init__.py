@@ -46,7 +46,7 @@ onboarding ramp allowance), :mod:`.alerts` (rules, alerts, alert history, workli
 from __future__ import annotations
 
 from .alerts import (
-    ALERT_COLUMNS,
+    ALERT_COLUMNS,  # noqa: F401  (public as before, not in __all__)
     DEFAULT_RULES,
     Detractor,
     HealthDrop,
