@@ -33,7 +33,8 @@ from .scores import (
     status,
 )
 
-__all__ = ['HealthDrop', 'LowSignal', 'NoActivity', 'Detractor', 'TicketSpike', 'DEFAULT_RULES', 'alerts', 'alert_history', 'worklist']
+__all__ = ["HealthDrop", "LowSignal", "NoActivity", "Detractor", "TicketSpike", "DEFAULT_RULES",
+           "alerts", "alert_history", "worklist"]
 
 
 # --------------------------------------------------------------------------------------------

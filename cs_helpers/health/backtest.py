@@ -21,7 +21,7 @@ from .alerts import _alert_setup, _mark_new
 from .ramp import DEFAULT_RAMP, Ramp
 from .scores import DEFAULT_THRESHOLDS, STATUSES, Signal, _check_months, _to_month, score, status
 
-__all__ = ['Backtest', 'backtest', 'AlertBacktest', 'backtest_alerts']
+__all__ = ["Backtest", "backtest", "AlertBacktest", "backtest_alerts"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from .. import errors
 from ..errors import DataError
 from .scores import Signal, _check_months, _prepare, _resolve_signals, _to_month
 
-__all__ = ['Ramp', 'DEFAULT_RAMP', 'ramp_curve']
+__all__ = ["Ramp", "DEFAULT_RAMP", "ramp_curve"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import pandas as pd
 from .. import errors
 from ..errors import DataError
 
-__all__ = ['Signal', 'DEFAULT_SIGNALS', 'STATUSES', 'DEFAULT_THRESHOLDS', 'score', 'history', 'status']
+__all__ = ["Signal", "DEFAULT_SIGNALS", "STATUSES", "DEFAULT_THRESHOLDS", "score", "history",
+           "status"]
 
 
 #: Health statuses from worst to best.
