@@ -147,12 +147,12 @@ def lab_argv(python: str | Path, extra: list[str] = (), root: Path = ROOT) -> li
     The repository root is the served folder (so the lessons, exercises, solutions and docs are
     all reachable and their relative links open), both the browser and the URL printed for
     copying open ``notebooks/00_start_here.ipynb``, and notebooks are saved without execution
-    timestamps or the kernel's Python version (``cs_helpers.lab.pre_save_hook``), so running and
+    timestamps or the kernel's Python version (``cs_helpers.course.lab.pre_save_hook``), so running and
     saving a lesson leaves it unmodified in git.
     """
     argv = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
             f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
-            "--ContentsManager.pre_save_hook=cs_helpers.lab.pre_save_hook"]
+            "--ContentsManager.pre_save_hook=cs_helpers.course.lab.pre_save_hook"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
     return argv + list(extra)
@@ -216,7 +216,7 @@ def task_notebooks(python: Path) -> None:
     run([str(python), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
          "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3",
          "--ExecutePreprocessor.record_timing=False", *notebooks])
-    run([str(python), "-m", "cs_helpers.lab", "clean", *notebooks])
+    run([str(python), "-m", "cs_helpers.course.lab", "clean", *notebooks])
 
 
 TASKS = {
@@ -282,13 +282,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.task == "exercises":
             run([str(python), "-m", "cs_helpers.exercises", "build"])
         elif args.task == "site":
-            run([str(python), "-m", "cs_helpers.site", "site", "--out", "_site"])
+            run([str(python), "-m", "cs_helpers.course.site", "site", "--out", "_site"])
         elif args.task == "slides":
-            run([str(python), "-m", "cs_helpers.site", "slides", "--out", "_slides"])
+            run([str(python), "-m", "cs_helpers.course.site", "slides", "--out", "_slides"])
         elif args.task == "data":
             run([str(python), "-m", "cs_helpers.simulate", "--out", "data"])
         elif args.task == "clean-notebooks":
-            run([str(python), "-m", "cs_helpers.lab", "clean", *args.args])
+            run([str(python), "-m", "cs_helpers.course.lab", "clean", *args.args])
     except TaskError as e:
         print(f"\n{e}", file=sys.stderr)
         return 1

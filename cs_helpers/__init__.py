@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from . import (
     assumptions,
-    datasets,
     dates,
     engines,
     health,
@@ -22,7 +21,6 @@ from . import (
     phases,
     plotting,
     reading,
-    schema,
 )
 from .churn import (
     annualize,
@@ -40,14 +38,28 @@ from .survival import SurvivalCurves, survival_curves
 __version__ = "0.1.0"
 
 
+#: Course names kept as attributes of the library (contract: ``cs.datasets``, ``cs.simulate``;
+#: also ``schema``, ``timing`` and ``exercises``, which the lessons and docs name). They live in
+#: :mod:`cs_helpers.course` and are imported on first access only, so ``import cs_helpers``
+#: alone never loads the course machinery, and ``python -m cs_helpers.simulate`` runs its module
+#: once (not as both a package attribute and ``__main__``).
+_COURSE_ALIASES = {name: f"{__name__}.course.{name}"
+                   for name in ("datasets", "exercises", "schema", "simulate", "timing")}
+
+
 def __getattr__(name: str):
-    # `cs.simulate` is imported on first use, so that `python -m cs_helpers.simulate` runs the
-    # module once (not as both a package attribute and __main__).
-    if name == "simulate":
+    if name in _COURSE_ALIASES:
         import importlib
 
-        return importlib.import_module(".simulate", __name__)
+        module = importlib.import_module(_COURSE_ALIASES[name])
+        globals()[name] = module          # the same module object from now on
+        return module
     raise AttributeError(f"module 'cs_helpers' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_COURSE_ALIASES})
+
 
 __all__ = [
     "DataError", "DataWarning", "assumptions", "SurvivalCurves", "__version__", "annualize", "churn_rate",

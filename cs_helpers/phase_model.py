@@ -62,7 +62,7 @@ import pandas as pd
 from scipy import differentiate, linalg, optimize, special, stats
 
 from . import errors
-from . import phases as _ph
+from . import phase_basics as _ph
 from .errors import DataError, DataWarning
 
 __all__ = ["DEFAULT_HORIZON", "DEFAULT_NODES", "PhaseModel", "fit"]

@@ -18,12 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from cs_helpers import exercise_bank
-from cs_helpers.exercises import EXERCISES, _also_right, _expected, _mistake_value, check, progress
+from cs_helpers.exercises import (
+    EXERCISES,
+    _also_right,
+    _expected,
+    _load_catalogue,
+    _mistake_value,
+    check,
+    progress,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
-exercise_bank.register_all()
+_load_catalogue()
 BANK = sorted(e for e in EXERCISES if re.fullmatch(r"(\d\d|A\d)\.\d+", e))
 NUMERIC = [e for e in BANK if EXERCISES[e].kind == "number"]
 

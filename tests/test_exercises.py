@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from cs_helpers import exercises as ex
+from cs_helpers.course.exercise_types import _close
 from cs_helpers.exercises import Exercise, Mistake, check, hint, model_answer, register
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,8 +186,19 @@ def test_committed_student_copies_are_fresh():
 # --- the course's exercise bank ------------------------------------------------------------
 
 def _bank():
-    from cs_helpers import exercise_bank
-    return exercise_bank.BANK
+    from cs_helpers.course import lessons
+    return lessons.all_exercises()
+
+
+def test_each_lesson_module_defines_only_its_own_notebook_s_exercises():
+    from cs_helpers.course import lessons
+
+    solutions = {p.stem for p in (ROOT / "exercises" / "solutions").glob("*.ipynb")}
+    for module in lessons.lesson_modules():
+        stem = next(s for s in solutions
+                    if lessons.module_name(s) == module.__name__.rsplit(".", 1)[1])
+        assert module.EXERCISES, stem
+        assert {e.id.split(".")[0] for e in module.EXERCISES} == {stem.split("_")[0]}, stem
 
 
 def test_every_core_notebook_has_at_least_four_exercises():
@@ -207,7 +219,7 @@ def test_expected_answers_compute_and_no_mistake_equals_the_answer():
             if e.kind == "choice":
                 assert str(wrong).lower() != str(expected).lower(), e.id
             else:
-                assert not ex._close(float(wrong), float(expected), e.rtol, e.atol), e.id
+                assert not _close(float(wrong), float(expected), e.rtol, e.atol), e.id
         assert check(e.id, expected).correct, e.id
 
 
@@ -222,9 +234,8 @@ def test_06_answers_at_the_lesson_precision_pass_and_its_printed_numbers_do_not(
     # The lesson shows continuations with 3 decimals (or as 88.4%) and what-if gains with 2;
     # answers rounded that way must pass, and the numbers the lesson prints for ALL members
     # (which a learner might copy) must not.
-    from cs_helpers import exercise_bank as bank
+    from cs_helpers.course.lessons import l06_laxus_phase_strategy as bank
 
-    bank.register_all()
     c = bank._phase_continuation_06()
     assert check("06.1", round(c, 3)).correct and check("06.1", f"{100 * c:.1f}%").correct
     everyone = bank._phase_continuation_06(plan=None)

@@ -29,7 +29,7 @@ import pytest
 import requests
 import websocket
 
-from cs_helpers import exercises, lab
+from cs_helpers.course import exercises, lab
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")

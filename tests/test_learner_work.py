@@ -148,6 +148,6 @@ def test_copies_are_written_as_jupyterlab_writes_them(course):
 
 
 def test_no_message_points_to_a_command_that_destroys_work():
-    text = (ROOT / "cs_helpers" / "exercises.py").read_text(encoding="utf-8").lower()
+    text = (ROOT / "cs_helpers" / "course" / "exercises.py").read_text(encoding="utf-8").lower()
     messages = text[text.index("_update = ("):]
     assert not [w for w in DESTRUCTIVE if w in messages]

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb"),
                     *ROOT.glob("exercises/solutions/*.ipynb")])
 DOCS = sorted([ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("*/README.md"),
-               *ROOT.glob("cs_helpers/_vendor/README.md")])
+               *ROOT.glob("cs_helpers/course/_vendor/README.md")])
 # what `make ...` writes (not in the repository, named as outputs)
 GENERATED = ("reports/", "_site/", "_slides/", ".venv", "build/")
 

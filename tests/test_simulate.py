@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import cs_helpers as cs
-from cs_helpers import schema, simulate
+from cs_helpers.course import schema, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

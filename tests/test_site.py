@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from cs_helpers import site
+from cs_helpers.course import site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def test_every_notebook_has_a_page_listed_on_the_index(built):
 
 def test_index_shows_the_course_map_with_minutes(built):
     index = (built / "index.html").read_text(encoding="utf-8")
-    from cs_helpers import timing
+    from cs_helpers.course import timing
 
     t = timing.estimate("00_start_here")
     assert "Course map" in index and f"{t['core']} + {t['exercises']}" in index

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from _browser import Browser
 
-from cs_helpers import site
+from cs_helpers.course import site
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Timings come from one stated rule (cs_helpers.timing), and every place that shows them agrees:
+"""Timings come from one stated rule (cs_helpers.course.timing), and every place that shows them agrees:
 each lesson's title cell, the README's course map and its totals."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cs_helpers import timing
+from cs_helpers.course import timing
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))

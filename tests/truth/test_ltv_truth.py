@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import cs_helpers as cs
-from cs_helpers import schema, simulate
+from cs_helpers.course import schema, simulate
 
 HORIZON = 120
 MARGIN = 0.75

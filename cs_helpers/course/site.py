@@ -1,10 +1,10 @@
 """Static copies of the course: an HTML site and reveal.js slide decks, from the executed notebooks.
 
-``make site`` (``python -m cs_helpers.site site --out _site``) renders every notebook, as
+``make site`` (``python -m cs_helpers.course.site site --out _site``) renders every notebook, as
 committed (no re-execution), to HTML with previous / next navigation, plus an index page and the
 guides in ``docs/``. It is for reading without an install and for projecting.
 
-``make slides`` (``python -m cs_helpers.site slides --out _slides``) renders each notebook as a
+``make slides`` (``python -m cs_helpers.course.site slides --out _slides``) renders each notebook as a
 reveal.js deck for a 1280x720 projector (16:9, shown at full size). The cells' ``slideshow``
 metadata start slides where the author wants them; :func:`paginate` then lays the cells out so
 that every slide fits: markdown is split into blocks, a code cell's outputs may go to the next
@@ -18,7 +18,7 @@ styles and load everything else through relative links to copies written next to
 - ``mathjax/``: MathJax 2.7.9 (TeX input, HTML-CSS output with the STIX-Web fonts), copied from
   the ``jupyter-server-mathjax`` package, trimmed to what that configuration loads;
 - ``requirejs/``: require.js, which nbconvert's pages expect (the decks load reveal.js with it);
-- ``reveal.js/`` (decks only): reveal.js 4, vendored in ``cs_helpers/_vendor/``;
+- ``reveal.js/`` (decks only): reveal.js 4, vendored in ``cs_helpers/course/_vendor/``;
 - ``fonts/``: the IPAexGothic font, so Japanese renders whatever fonts the machine has.
 
 nbconvert's mermaid loader (unused by the course) and the decks' jQuery (only used by the
@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
 NOTEBOOKS = ROOT / "notebooks"
 DOCS = ROOT / "docs"
 VENDOR = Path(__file__).resolve().parent / "_vendor"
@@ -264,7 +264,7 @@ def _copy_mathjax(out: Path) -> Path:
 
 
 def _copy_vendored(name: str, out: Path) -> Path:
-    """Copy ``cs_helpers/_vendor/NAME`` (files and licence) to ``out / NAME``."""
+    """Copy ``cs_helpers/course/_vendor/NAME`` (files and licence) to ``out / NAME``."""
     target = out / name
     shutil.copytree(VENDOR / name, target, dirs_exist_ok=True)
     return target
@@ -596,7 +596,7 @@ def build_slides(out: str | Path = "_slides", folder: Path = NOTEBOOKS,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cs_helpers.site")
+    parser = argparse.ArgumentParser(prog="python -m cs_helpers.course.site")
     parser.add_argument("what", choices=["site", "slides"])
     parser.add_argument("--out", default=None)
     parser.add_argument("--reveal-prefix", default=None,

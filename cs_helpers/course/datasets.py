@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 from .schema import AS_OF, CATEGORY_ORDER, DESCRIPTIONS, TABLES
 
 __all__ = ["names", "load", "data_dir", "describe", "AS_OF"]
@@ -31,7 +31,7 @@ def data_dir() -> Path:
     env = os.environ.get("CS_HELPERS_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"
 
 
 def names() -> list[str]:

@@ -1,5 +1,5 @@
 """The course datasets' tables and column types: one place that the simulator writes to and
-:mod:`cs_helpers.datasets` reads from.
+:mod:`cs_helpers.course.datasets` reads from.
 
 Each table maps column name -> kind, where kind is one of ``"id"`` (text identifier),
 ``"date"``, ``"category"``, ``"int"``, ``"float"``, ``"bool"`` or ``"text"``. Dates are written as
@@ -73,7 +73,7 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
-#: Short descriptions, shown by :func:`cs_helpers.datasets.names` users and in data/README.md.
+#: Short descriptions, shown by :func:`cs_helpers.course.datasets.names` users and in data/README.md.
 DESCRIPTIONS: dict[str, str] = {
     "b2b_accounts": "B2B SaaS: one row per customer account (start, end, plan, size, MRR)",
     "b2b_usage_monthly": "B2B SaaS: account x month usage, seats and MRR",

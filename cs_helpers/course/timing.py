@@ -43,7 +43,7 @@ MINUTES_PER_FIGURE = 1.0
 MINUTES_PER_DISCUSS = 3.0
 MINUTES_PER_EXERCISE = {"number": 8.0, "choice": 4.0, "judgement": 4.0}
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
 
 _DEEPER = re.compile(r"^##\s+Going deeper", re.IGNORECASE | re.MULTILINE)
 _H2 = re.compile(r"^##\s+\S", re.MULTILINE)

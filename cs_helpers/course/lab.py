@@ -10,7 +10,7 @@ to machine and run to run:
 - the kernel's Python version in ``metadata.language_info.version`` (JupyterLab writes the
   version of the kernel it runs, 3.11.7 on one machine, 3.13.0 on the next).
 
-The notebooks are committed without both (:func:`clean`; ``python -m cs_helpers.lab clean``, run
+The notebooks are committed without both (:func:`clean`; ``python -m cs_helpers.course.lab clean``, run
 by ``make notebooks``, and a test checks every committed notebook), and ``make lab`` starts
 JupyterLab with :func:`pre_save_hook`, which drops them from every notebook it saves. Outputs and
 execution counts are kept: they are part of the lesson.
@@ -26,10 +26,10 @@ from typing import Any
 
 __all__ = ["clean", "pre_save_hook", "clean_files", "committed_notebooks", "HOOK"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
 
 #: The import path JupyterLab is given (``--ContentsManager.pre_save_hook=...``).
-HOOK = "cs_helpers.lab.pre_save_hook"
+HOOK = "cs_helpers.course.lab.pre_save_hook"
 
 
 def clean(nb: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def clean(nb: dict[str, Any]) -> dict[str, Any]:
 def pre_save_hook(model: dict[str, Any], **kwargs: Any) -> None:
     """JupyterLab's pre-save hook: clean every notebook before it is written.
 
-    ``make lab`` passes ``--ContentsManager.pre_save_hook=cs_helpers.lab.pre_save_hook``; the
+    ``make lab`` passes ``--ContentsManager.pre_save_hook=cs_helpers.course.lab.pre_save_hook``; the
     server calls it with the contents model of each file it saves (other files are left alone).
     """
     if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
@@ -103,8 +103,8 @@ def clean_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m cs_helpers.lab clean [NOTEBOOK ...]`` (default: every committed notebook)."""
-    parser = argparse.ArgumentParser(prog="python -m cs_helpers.lab")
+    """``python -m cs_helpers.course.lab clean [NOTEBOOK ...]`` (default: every committed notebook)."""
+    parser = argparse.ArgumentParser(prog="python -m cs_helpers.course.lab")
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("clean", help="remove execution timestamps and the Python version")
     c.add_argument("paths", nargs="*", type=Path)
