@@ -371,8 +371,8 @@ def test_bad_usage(to_engine):
 
 
 def test_unknown_table_kind():
-    with pytest.raises(DataError, match="Expected a pandas DataFrame, a DuckDB relation or a "
-                                        "Spark DataFrame, got builtins.list"):
+    with pytest.raises(DataError, match="a DuckDB relation, a Spark DataFrame or an Ibis "
+                                        "table, got builtins.list"):
         cs.engines.engine_of([1, 2])
 
 
