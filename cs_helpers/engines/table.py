@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -163,6 +164,12 @@ class Runner:
 
     def run(self, expr: ir.Table) -> pd.DataFrame:
         """Execute ``expr`` (a small result) and return it as pandas."""
+        with warnings.catch_warnings():
+            # Ibis 12 calls DuckDB's deprecated fetch_arrow_table: not the user's concern
+            warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+            return self._run(expr)
+
+    def _run(self, expr: ir.Table) -> pd.DataFrame:
         try:
             if self.engine == "ibis":
                 return expr.to_pandas()
@@ -186,10 +193,12 @@ class Runner:
         """``expr`` as a table of the input's kind (lazy where the engine is lazy)."""
         if self.engine == "ibis":
             return expr
-        if self.engine == "polars":
-            return embedded().to_polars(expr)
-        if self.engine == "arrow":
-            return embedded().to_pyarrow(expr)
+        if self.engine in ("polars", "arrow"):
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+                if self.engine == "polars":
+                    return embedded().to_polars(expr)
+                return embedded().to_pyarrow(expr)
         if self.engine == "duckdb":
             return self.source.query(self.name, self.sql(expr))
         self.source.createOrReplaceTempView(self.name)
