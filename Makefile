@@ -86,7 +86,7 @@ data:  ## Rebuild the simulated datasets in data/
 
 lock:  ## Re-pin requirements-lock.txt from pyproject.toml (needs uv): one version per package on 3.11-3.13
 	uv pip compile --universal --fork-strategy fewest --python-version 3.11 pyproject.toml \
-		--extra dev -o requirements-lock.txt --no-header
+		--extra dev --extra postgres -o requirements-lock.txt --no-header
 	echo "pyspark>=3.5" | uv pip compile --universal --fork-strategy fewest --python-version 3.11 \
 		- -c requirements-lock.txt -o requirements-spark.txt --no-header
 

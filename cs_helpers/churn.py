@@ -533,10 +533,8 @@ def churn_per_exposure(lifetimes: Any, *, duration_col: str = "duration",
         entry = float(errors.check_non_negative(
             lifetimes, "entry", id_col if id_col in lifetimes.columns else None).sum())
         counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
-    elif engines.is_sql_table(lifetimes) and "entry" in engines._wrap(lifetimes).columns:
-        t = engines._wrap(lifetimes)
-        entry = float(t.run(f"SELECT coalesce(sum({t.number('entry')}), 0) AS e FROM {{t}}")
-                      .iloc[0]["e"])
+    elif engines.is_sql_table(lifetimes) and "entry" in engines.columns_of(lifetimes):
+        entry = engines.column_sum(lifetimes, "entry")
         counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)
     else:
         counts = aggregate_lifetimes(lifetimes, duration_col=duration_col, event_col=event_col)

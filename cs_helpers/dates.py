@@ -65,6 +65,9 @@ import pandas as pd
 __all__ = ["FORMS", "LABELS", "classify", "decide", "DatePlan", "parse_value", "to_java_format",
            "EXCEL_EPOCH"]
 
+#: Days in an average month: durations with ``month="average"`` are days / DAYS_PER_MONTH.
+DAYS_PER_MONTH = 30.4375
+
 #: Day 0 of Excel's serial day numbers (Excel counts 1900-02-29, which never existed).
 EXCEL_EPOCH = "1899-12-30"
 

@@ -29,14 +29,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import errors
+from . import engines, errors
+from .dates import DAYS_PER_MONTH
+from .engines.aggregations import ENDED_BEFORE as _ENDED_BEFORE
+from .engines.aggregations import observed_from_date as _observed_from
 from .errors import DataError
 
 __all__ = ["DAYS_PER_MONTH", "MONTH_DEFINITIONS", "TENURE_UNITS", "calendar_months", "durations",
            "to_lifetimes", "lifetimes_from_tenure", "snapshot_entry", "clean_subscriptions"]
 
-#: Days in an average month: durations with ``month="average"`` are days / DAYS_PER_MONTH.
-DAYS_PER_MONTH = 30.4375
 
 #: The two definitions of a month :func:`to_lifetimes` knows (the first is the default).
 MONTH_DEFINITIONS: tuple[str, str] = ("calendar", "average")
@@ -233,8 +234,6 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     >>> to_lifetimes(subs, as_of="2024-07-01", observed_from="2024-02-01")["entry"].tolist()
     [1.0, 1.0]
     """
-    from . import engines
-
     month = _check_month(month)
     if engines.is_sql_table(subs):
         return engines.to_lifetimes(subs, id_col=id_col, start_col=start_col,
@@ -265,19 +264,6 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
         out["entry"] = durations(clean[start_col], first, month)
     out.attrs = attrs
     return out
-
-
-_ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (the table "
-                 "cannot represent them fairly: others who ended before then are missing)")
-
-
-def _observed_from(value: Any, as_of: pd.Timestamp, date_format: str | None = None,
-                   dayfirst: bool | None = None) -> pd.Timestamp:
-    ts = errors.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
-    if ts > as_of:
-        raise DataError(f"observed_from: {ts.date()} is after as_of={as_of.date()}: "
-                        "observation must begin before it ends.")
-    return ts
 
 
 def _check_month(month: str) -> str:
@@ -498,14 +484,19 @@ def lifetimes_from_tenure(df: Any, *, tenure_col: str, churned_col: str,
     """
     import warnings
 
-    from . import engines
-
     factor = _check_unit(tenure_unit)
     w = _check_window(window, tenure_unit)
     if engines.is_sql_table(df):
-        return engines.lifetimes_from_tenure(
+        out, stats = engines.lifetimes_from_tenure(
             df, tenure_col=tenure_col, churned_col=churned_col, churned_values=churned_values,
-            active_values=active_values, id_col=id_col, tenure_unit=tenure_unit, window=w)
+            active_values=active_values, id_col=id_col, factor=factor, window=w)
+        text = unit_warning(tenure_col, tenure_unit, stats["n"], stats["all_whole"],
+                            stats["lo"], stats["hi"], stats["mid"])
+        if text is not None:
+            warnings.warn(text, errors.DataWarning, stacklevel=2)
+        if w is None:
+            warnings.warn(snapshot_warning(window), errors.DataWarning, stacklevel=2)
+        return out
     errors.check_columns(df, [tenure_col, churned_col, id_col], "tenure")
     errors.check_not_empty(df, "tenure")
     if id_col is not None:

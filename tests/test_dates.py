@@ -144,10 +144,10 @@ def _duck_dates(values, **kw):
     df = pd.DataFrame({"id": [f"c{i}" for i in range(len(values))], "d": values})
     con = duckdb.connect()
     con.register("df", df)
-    t = engines._SQL(con.table("df"), "duckdb")
+    t = engines.table.wrap(con.table("df"))
     t.plan_dates(["d"], "id", "input", kw.get("date_format"), kw.get("dayfirst"))
-    t.check_rules(engines._date_rules(t, "d", True), "id", "input")
-    got = t.run(f"SELECT {t.date('d')} AS d FROM {{t}}")["d"]
+    t.check_rules(engines.table.date_rules(t, "d", True), "id", "input")
+    got = t.run(t.t.select(d=t.date("d")))["d"]
     return pd.to_datetime(got).tolist()
 
 

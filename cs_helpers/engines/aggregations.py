@@ -1,0 +1,513 @@
+"""The aggregations the KPI functions call, written once as Ibis expressions.
+
+Each function checks its input with the same rules (and the same :class:`cs_helpers.DataError`
+messages) as the pandas path, then runs one small group-by in the input's own engine and returns
+the aggregated rows as pandas (or, for :func:`to_lifetimes` and :func:`lifetimes_from_tenure`,
+a table of the input's kind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from .. import errors
+from ..errors import DataError
+from .table import (
+    Table,
+    count_if,
+    date_rules,
+    infinite,
+    literal_date,
+    not_a_number,
+    period,
+    warn_duplicate_rows,
+    with_months,
+    wrap,
+)
+
+#: Helper columns holding the dates read once (dropped from what a user sees).
+_HELPERS = ("__cs_start", "__cs_end")
+
+ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (the table "
+                "cannot represent them fairly: others who ended before then are missing)")
+
+
+def observed_from_date(value: Any, as_of: pd.Timestamp, date_format: str | None = None,
+                       dayfirst: bool | None = None) -> pd.Timestamp:
+    """``observed_from`` as a date, checked against ``as_of``."""
+    ts = errors.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
+    if ts > as_of:
+        raise DataError(f"observed_from: {ts.date()} is after as_of={as_of.date()}: "
+                        "observation must begin before it ends.")
+    return ts
+
+
+def _resolve_as_of(as_of: Any, latest: Any, date_format: str | None = None,
+                   dayfirst: bool | None = None) -> tuple[pd.Timestamp, str]:
+    if as_of is not None:
+        return errors.parse_date(as_of, "as_of", date_format=date_format,
+                                 dayfirst=dayfirst), "given"
+    return (pd.Timestamp(latest).normalize(),
+            "the latest date in the table (pass as_of= to choose)")
+
+
+class _Subs:
+    """A checked subscriptions table: the dates read once, the censored end and the filter."""
+
+    def __init__(self, t: Table, start: ir.DateValue, end: ir.DateValue, as_of: pd.Timestamp,
+                 keep: ir.BooleanValue) -> None:
+        self.t, self.start, self.as_of, self.keep = t, start, as_of, keep
+        day = literal_date(as_of)
+        self.end = (end <= day).fill_null(False).ifelse(end, ibis.null("date"))
+
+
+def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: str,
+                         as_of: Any, what: str = "subscriptions",
+                         date_format: str | None = None, dayfirst: bool | None = None) -> _Subs:
+    """Check a subscriptions table in its engine (same rules and messages as pandas)."""
+    t.check_columns([id_col, start_col, end_col], what)
+    if as_of is not None:
+        _resolve_as_of(as_of, None, date_format, dayfirst)      # a bad as_of fails first
+    t.plan_dates([start_col, end_col], id_col, what, date_format, dayfirst)
+    if t.kinds[start_col] == "date" and t.kinds[end_col] == "date":
+        d = t
+        start, end = t[start_col], t[end_col]
+    else:
+        # each date read once into a helper column: the rules and the month arithmetic refer
+        # to it many times, and a date read from text is a long expression
+        keep_cols = [c for c in t.columns if c not in _HELPERS]
+        d = t.derive(t.t.select(*keep_cols, **{_HELPERS[0]: t.date(start_col),
+                                               _HELPERS[1]: t.date(end_col)}))
+        start, end = d[_HELPERS[0]], d[_HELPERS[1]]
+    rules = date_rules(d, start_col, False, start) + date_rules(d, end_col, True, end)
+    order = [(end_col, "an end date must not be before its start date", end < start)]
+    extra: dict[str, ir.Scalar] = {
+        "latest": ibis.greatest(start.max(), end.max().coalesce(start.max())),
+        "earliest": start.min()}
+    if as_of is not None:
+        # customers who start after as_of, counted in the same pass
+        given = literal_date(_resolve_as_of(as_of, None, date_format, dayfirst)[0])
+        extra["n_late"] = count_if(start > given)
+    row = d.check_rules(rules, id_col, what, extra=extra, unique=id_col, after_unique=order)
+    if id_col is None:
+        warn_duplicate_rows(t, f"{what} table", stacklevel=6)
+    as_of_ts, _ = _resolve_as_of(as_of, row["latest"], date_format, dayfirst)
+    day = literal_date(as_of_ts)
+    n_late = int(row["n_late"] or 0) if as_of is not None else 0
+    if n_late == int(row["n_rows"]):
+        raise DataError(
+            f"Column '{start_col}': every customer starts after as_of={as_of_ts.date()} "
+            f"(earliest start {pd.Timestamp(row['earliest']).date()}), so nobody was a "
+            "customer then. Choose a later as_of.")
+    if n_late:
+        ids = d.first_ids(start > day, id_col) if id_col is not None else []
+        errors.record_filtered(
+            pd.DataFrame(), f"customers who start after as_of={as_of_ts.date()} (not yet "
+            "customers then)", n_late, ids, stacklevel=5)
+    return _Subs(d, start, end, as_of_ts, start <= day)
+
+
+def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
+                 start_col: str = "start_date", end_col: str = "end_date",
+                 as_of: Any = None, month: str = "calendar", observed_from: Any = None,
+                 date_format: str | None = None, dayfirst: bool | None = None) -> Any:
+    """:func:`cs_helpers.to_lifetimes` for any non-pandas table.
+
+    Checks the table in its engine (same rules as for pandas), then returns a table of the
+    input's kind (lazy for DuckDB, Spark and Ibis; a polars or pyarrow frame for those) with the
+    input's columns plus ``duration`` (float, calendar months by default, or days / 30.4375
+    with ``month="average"``: the same numbers as the pandas path) and ``churned`` (boolean),
+    ready for :func:`cs_helpers.survival_curves`. Customers who start after ``as_of`` are left
+    out with a :class:`cs_helpers.DataWarning`. With ``observed_from`` an ``entry`` column is
+    added and customers who ended by then are left out with a warning, as in the pandas path.
+    """
+    t = wrap(subs)
+    s = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
+                             date_format=date_format, dayfirst=dayfirst)
+    d = s.t
+    keep = s.keep
+    extra: dict[str, ir.Value] = {}
+    window_ts = None
+    if observed_from is not None:
+        window_ts = observed_from_date(observed_from, s.as_of, date_format, dayfirst)
+        window = literal_date(window_ts)
+        gone = (s.end.notnull() & (s.end <= window)).fill_null(False)
+        among = keep & gone
+        n_gone = int(d.scalar_row(n=count_if(among))["n"])
+        if n_gone:
+            ids = d.first_ids(among, id_col) if id_col is not None else []
+            errors.record_filtered(pd.DataFrame(), ENDED_BEFORE.format(window=window_ts.date()),
+                                   n_gone, ids, stacklevel=4)
+        keep = keep & ~gone
+        extra[_STOPS[1]] = (s.start > window).ifelse(s.start, window)
+    base = d.t.filter(keep).mutate(**{_STOPS[0]: s.start, _STOPS[2]: s.end})
+    base = base.mutate(**{_STOPS[3]: base[_STOPS[2]].coalesce(literal_date(s.as_of))},
+                       **extra)
+    base = with_months(base, _STOPS[0], _STOPS[3], "duration", month)
+    if window_ts is not None:
+        base = with_months(base, _STOPS[0], _STOPS[1], "entry", month)
+    others = [c for c in t.columns
+              if c not in ("duration", "churned", "entry") + _HELPERS + _STOPS]
+    out = base.select(*others, duration=base.duration, churned=base[_STOPS[2]].notnull(),
+                      **({"entry": base.entry} if window_ts is not None else {}))
+    return d.lazy(out)
+
+
+#: Columns of the intermediate steps of to_lifetimes (start, entry date, censored end, stop).
+_STOPS = ("__cs_s", "__cs_first", "__cs_e", "__cs_stop")
+
+
+def subscription_periods(subs: Any, freq: str, as_of: Any, id_col: str | None,
+                         start_col: str, end_col: str, date_format: str | None = None,
+                         dayfirst: bool | None = None) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Customers counted per (start period, end period) in the engine.
+
+    Returns the counts (columns ``start``, ``end`` as pandas period ordinals, ``ended``,
+    ``customers``) and the observation date. ``end`` equals ``start`` where ``ended`` is
+    False (still active at ``as_of``).
+    """
+    t = wrap(subs)
+    s = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
+                             date_format=date_format, dayfirst=dayfirst)
+    x = s.t.t.filter(s.keep).select(s=period(s.start, freq), e=period(s.end, freq))
+    g = x.group_by("s", "e").aggregate(customers=x.count())
+    got = s.t.run(g.select(start=g.s, end=g.e.coalesce(g.s), ended=g.e.notnull(),
+                           customers=g.customers))
+    got = got.astype({"start": np.int64, "end": np.int64, "ended": bool,
+                      "customers": np.int64})
+    return got.sort_values(["start", "end", "ended"], ignore_index=True), s.as_of
+
+
+def _flag(t: Table, col: str, true_values: Sequence = errors.TRUE_VALUES,
+          false_values: Sequence = errors.FALSE_VALUES) -> ir.BooleanValue:
+    """A churn flag as a boolean (NULL where the value is not a recognised flag).
+
+    The same vocabulary as :func:`cs_helpers.errors.parse_flags`: text compared without case
+    or surrounding spaces, numbers and booleans as they are.
+    """
+    c, kind = t[col], t.kinds[col]
+    no = ibis.null("boolean")
+
+    def words(values: Sequence) -> list[str]:
+        return sorted({v.strip().lower() for v in values if isinstance(v, str)})
+
+    def numbers(values: Sequence) -> list[float]:
+        return sorted({float(v) for v in values if isinstance(v, (bool, int, float, np.bool_,
+                                                                  np.integer, np.floating))
+                       and not pd.isna(v)})
+
+    def one_of(x: ir.Value, found: list) -> ir.BooleanValue:
+        return x.isin(found) if found else ibis.literal(False)
+
+    if kind == "bool":
+        def as_bool(v: bool) -> ir.BooleanValue:
+            if v in set(true_values):
+                return ibis.literal(True)
+            return ibis.literal(False) if v in set(false_values) else no
+        return ibis.cases((c, as_bool(True)), (~c, as_bool(False)), else_=no)
+    if kind == "number":
+        x = c.cast("float64")
+        return ibis.cases((one_of(x, numbers(true_values)), True),
+                          (one_of(x, numbers(false_values)), False), else_=no)
+    low = c.cast("string").strip().lower()
+    return ibis.cases((one_of(low, words(true_values)), True),
+                      (one_of(low, words(false_values)), False), else_=no)
+
+
+def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
+                    event_col: str, entry_col: str | None = None) -> pd.DataFrame:
+    """:func:`cs_helpers.survival.aggregate_lifetimes` run in the engine.
+
+    Same output: ``group`` (when ``by`` is given), ``entry`` (when ``entry_col`` is given),
+    ``duration``, ``churned``, ``customers``, sorted by group label, entry, duration and
+    churned.
+    """
+    t = wrap(lifetimes)
+    t.check_columns([duration_col, event_col, by, entry_col], "lifetimes")
+    keys: dict[str, ir.Value] = {}
+    if by is not None:
+        keys["grp"] = t[by]
+    if entry_col is not None:
+        keys["entry"] = t.number(entry_col)
+    keys["duration"] = t.number(duration_col)
+    keys["churned"] = _flag(t, event_col)
+    # One pass: the count itself. Rows that break a rule (a duration that is not a number or
+    # is negative, an unknown flag, a missing group) land in their own groups (NULL, NaN or
+    # negative keys), so the checks read the small result instead of scanning the table again.
+    got = t.run(t.t.group_by(**keys).aggregate(customers=t.t.count()))
+    n_rows = int(got["customers"].sum())
+    if n_rows == 0:
+        raise DataError("The lifetimes table is empty (0 rows): there is nothing to measure.")
+    d = pd.to_numeric(got["duration"], errors="coerce")
+    rules = [(duration_col, "values must be numbers (not missing, not text)", d.isna()),
+             (duration_col, "values must not be negative", d < 0),
+             (duration_col, "durations must be finite (no infinite lifetimes)", np.isinf(d)),
+             (event_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "
+              "(still active)", got["churned"].isna())]
+    if entry_col is not None:
+        ent = pd.to_numeric(got["entry"], errors="coerce")
+        rules += [(entry_col, "values must be numbers (not missing, not text)", ent.isna()),
+                  (entry_col, "values must not be negative", ent < 0),
+                  (entry_col, f"entry must not be after the end of the follow-up "
+                   f"({duration_col})", ent > d)]
+    if by is not None:
+        rules.append((by, "group labels must not be missing", got["grp"].isna()))
+    for column, rule, bad in rules:
+        n_bad = int(got.loc[bad.to_numpy(dtype=bool), "customers"].sum())
+        if n_bad:
+            t.message(column, rule, n_bad, n_rows, [], False)
+    types = {"duration": float, "churned": bool, "customers": np.int64}
+    if entry_col is not None:
+        types["entry"] = float
+    got = got.astype(types)
+    sort_cols = [c for c in ("entry", "duration", "churned") if c in got.columns]
+    if by is None:
+        return got.sort_values(sort_cols, ignore_index=True)
+    got = got.rename(columns={"grp": "group"})
+    order = np.lexsort(tuple(got[c].to_numpy() for c in reversed(sort_cols))
+                       + (pd.factorize(got["group"], sort=True)[0],))
+    return got.iloc[order].reset_index(drop=True)[["group", *sort_cols, "customers"]]
+
+
+def column_sum(table: Any, col: str) -> float:
+    """The sum of a numeric column (0 for an empty table), in the table's engine."""
+    t = wrap(table)
+    return float(t.scalar_row(s=t.number(col).sum().coalesce(0.0))["s"])
+
+
+def columns_of(table: Any) -> list[str]:
+    """The column names of any accepted table."""
+    if isinstance(table, pd.DataFrame):
+        return list(table.columns)
+    return wrap(table).columns
+
+
+def lifetimes_from_tenure(table: Any, *, tenure_col: str, churned_col: str,
+                          churned_values: Sequence = errors.TRUE_VALUES,
+                          active_values: Sequence = errors.FALSE_VALUES,
+                          id_col: str | None = None, factor: float = 1.0,
+                          window: float | str | None = None) -> tuple[Any, dict[str, float]]:
+    """:func:`cs_helpers.lifetimes_from_tenure` for any non-pandas table.
+
+    The same rules, checked in the engine in one pass, and the same repeated-rows warning;
+    returns a table of the input's kind with ``duration`` (tenure x ``factor`` months),
+    ``churned`` and, with a numeric ``window``, ``entry``, plus the tenure's statistics
+    (``n``, ``all_whole``, ``lo``, ``hi``, ``mid``) for the unit warning.
+    """
+    t = wrap(table)
+    t.check_columns([tenure_col, churned_col, id_col], "tenure")
+    num, flag = t.number(tenure_col), _flag(t, churned_col, churned_values, active_values)
+    rules = [(tenure_col, "values must be numbers (not missing, not text)", not_a_number(num)),
+             (tenure_col, "values must be finite numbers (not infinite)", infinite(num)),
+             (tenure_col, "values must not be negative", num < 0),
+             (churned_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "
+              "(still active)", flag.isnull())]
+    extra = {"lo": num.min(), "hi": num.max(), "mid": num.median(),
+             "fractional": count_if(num != num.floor())}
+    row = t.check_rules([], id_col, "tenure", unique=id_col, after_unique=rules, extra=extra)
+    if id_col is None:
+        warn_duplicate_rows(t, "tenure table", stacklevel=5)
+    stats = {"n": int(row["n_rows"]), "all_whole": int(row["fractional"] or 0) == 0,
+             "lo": float(row["lo"]), "hi": float(row["hi"]), "mid": float(row["mid"])}
+    others = [c for c in t.columns if c not in ("duration", "churned", "entry")]
+    exprs: dict[str, ir.Value] = {"duration": (num * factor).cast("float64"), "churned": flag}
+    if isinstance(window, float):
+        exprs["entry"] = (ibis.greatest(num - window, 0.0) * factor).cast("float64")
+    return t.lazy(t.t.select(*others, **exprs)), stats
+
+
+def revenue_sums(usage: Any, id_col: str, month_col: str, mrr_col: str,
+                 window: int, date_format: str | None = None,
+                 dayfirst: bool | None = None) -> pd.DataFrame:
+    """Per base month, the sums :func:`cs_helpers.revenue_retention` divides, in the engine.
+
+    Returns columns ``m`` (month ordinal), ``customers``, ``base_mrr``, ``mrr_after``,
+    ``expansion_mrr``, ``contraction_mrr``, ``churned_mrr``, ``kept``, ``capped``.
+    """
+    t = wrap(usage)
+    t.check_columns([id_col, month_col, mrr_col], "usage")
+    t.plan_dates([month_col], id_col, "usage", date_format, dayfirst)
+    mrr = t.number(mrr_col)
+    rules = date_rules(t, month_col, False) + [
+        (mrr_col, "values must be numbers (not missing, not text)", not_a_number(mrr)),
+        (mrr_col, "values must not be negative", mrr < 0)]
+    t.check_rules(rules, id_col, "usage")
+    u = t.t.select(id=t[id_col], m=period(t.date(month_col), "M"), mrr=mrr)
+    per = u.group_by("id", "m").aggregate(c=u.count()).filter(lambda g: g.c > 1)
+    dup = t.run(per.aggregate(groups=per.count(), n_rows=per.c.sum())).iloc[0]
+    if int(dup["groups"]):
+        total = int(t.scalar_row(n=t.t.count())["n"])
+        ids = t.run(per.select("id").order_by("id").limit(errors.MAX_IDS))["id"]
+        t.message(month_col, "one row per customer and month", int(dup["n_rows"]), total,
+                  [str(v) for v in ids], True)
+    w = int(window)
+    last = u.m.max().as_scalar()
+    b = u.filter((u.mrr > 0) & (u.m + w <= last))
+    a = u.view()
+    j = b.left_join(a, [b.id == a.id, a.m == b.m + w]).select(
+        m=b.m, before=b.mrr, after=a.mrr.coalesce(0.0))
+    got = t.run(j.group_by("m").aggregate(
+        customers=j.count(), base_mrr=j.before.sum(), mrr_after=j.after.sum(),
+        expansion_mrr=(j.after > j.before).ifelse(j.after - j.before, 0.0).sum(),
+        contraction_mrr=((j.after > 0) & (j.before > j.after)).ifelse(
+            j.before - j.after, 0.0).sum(),
+        churned_mrr=(j.after > 0).ifelse(0.0, j.before).sum(),
+        kept=count_if(j.after > 0),
+        capped=(j.after < j.before).ifelse(j.after, j.before).sum()))
+    cols = ["base_mrr", "mrr_after", "expansion_mrr", "contraction_mrr", "churned_mrr",
+            "capped"]
+    got = got.astype({"m": np.int64, "customers": np.int64, "kept": np.int64,
+                      **{c: float for c in cols}})
+    return got.sort_values("m", ignore_index=True)
+
+
+def column_profile(table: Any, columns: Sequence[str]) -> pd.DataFrame:
+    """Missing and distinct values per column, counted in the table's own engine.
+
+    ``attrs["rows"]`` holds the number of rows.
+
+    Examples
+    --------
+    >>> column_profile(pd.DataFrame({"a": [1, None, 1], "b": ["x", "y", "z"]}), ["a", "b"])
+       missing values  distinct values
+    a               1                1
+    b               0                3
+    """
+    cols = list(dict.fromkeys(columns))
+    if isinstance(table, pd.DataFrame):
+        errors.check_columns(table, cols)
+        out = pd.DataFrame({"missing values": table[cols].isna().sum(),
+                            "distinct values": table[cols].nunique()})
+        out.attrs["rows"] = len(table)
+        return out
+    t = wrap(table)
+    t.check_columns(cols, "input")
+    aggs: dict[str, ir.Scalar] = {"n_rows": t.t.count()}
+    for i, c in enumerate(cols):
+        aggs[f"m{i}"] = count_if(t[c].isnull())
+        aggs[f"d{i}"] = t[c].nunique()
+    row = t.scalar_row(**aggs)
+    out = pd.DataFrame({"missing values": [int(row[f"m{i}"] or 0) for i in range(len(cols))],
+                        "distinct values": [int(row[f"d{i}"]) for i in range(len(cols))]},
+                       index=cols)
+    out.attrs["rows"] = int(row["n_rows"])
+    return out
+
+
+_NEGATIVE = ("amounts must not be negative (a refund or credit is not revenue per account; "
+             "fix the export, or set it to 0 if that is what it means)")
+
+
+def group_means(table: Any, value_col: str, by: str | None = None, *,
+                id_col: str | None = None) -> pd.Series:
+    """Mean of an amount (MRR: ARPA) per value of ``by`` (or overall, ``"all"``), in the engine.
+
+    Rules, the same on every engine:
+
+    - text that is not a number, and an infinite amount, are DataErrors (with ids);
+    - a **negative** amount is a DataError naming the first ids: a refund or a credit is not
+      revenue per account, and averaging it in would lower ARPA (fix the export or set it to
+      0 if that is what it means);
+    - **missing** amounts are left out of the mean and reported per segment with a
+      :class:`cs_helpers.DataWarning` and a note in ``attrs["cs_helpers_filtered"]``;
+    - a segment with no amount at all gets NaN (not a number to use), with the same note;
+    - a missing segment label is a DataError (as in :func:`cs_helpers.survival_curves`).
+
+    Parameters
+    ----------
+    table : DataFrame, polars frame, DuckDB relation, Spark DataFrame or Ibis table
+    value_col : str
+        The amount (e.g. MRR per customer).
+    by : str, optional
+        The segment column.
+    id_col : str, optional
+        Customer ids, for messages.
+
+    Returns
+    -------
+    pandas.Series
+        The mean per segment (sorted by label), named ``value_col``; ``attrs["counted"]`` and
+        ``attrs["missing"]``: rows with and without an amount per segment;
+        ``attrs["rows"]``: all rows.
+
+    Examples
+    --------
+    >>> group_means(pd.DataFrame({"plan": ["a", "a", "b"], "mrr": [10, 20, 5]}), "mrr", "plan")
+    plan
+    a    15.0
+    b     5.0
+    Name: mrr, dtype: float64
+    >>> group_means(pd.DataFrame({"id": ["x", "y"], "mrr": [10, -20]}), "mrr", id_col="id")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: Column 'mrr': amounts must not be negative (a refund or credit is not revenue per account; fix the export, or set it to 0 if that is what it means) — 1 of 2 rows break this rule (first ids: y).
+    """
+    if isinstance(table, pd.DataFrame):
+        errors.check_columns(table, [value_col, by, id_col], "input")
+        raw = table[value_col]
+        values = pd.to_numeric(raw, errors="coerce")
+        blank = raw.isna() | raw.astype(str).str.strip().eq("")
+        errors.fail_where(table, value_col, "values must be numbers",
+                          (values.isna() & ~blank).to_numpy(), id_col)
+        errors.fail_where(table, value_col, "values must be finite numbers (not infinite)",
+                          np.isinf(values.to_numpy(dtype=float)), id_col)
+        errors.fail_where(table, value_col, _NEGATIVE, (values < 0).to_numpy(), id_col)
+        if by is None:
+            labels = pd.Series("all", index=table.index)
+        else:
+            errors.fail_where(table, by, "group labels must not be missing",
+                              table[by].isna().to_numpy(), id_col)
+            labels = table[by].astype(str)
+        present = values.notna()
+        stats = pd.DataFrame({"sum": values.where(present, 0.0).groupby(labels).sum(),
+                              "counted": present.groupby(labels).sum(),
+                              "rows": present.groupby(labels).size()})
+        missing_ids = errors.offending_ids(table, (~present).to_numpy(), id_col)
+    else:
+        t = wrap(table)
+        t.check_columns([value_col, by, id_col], "input")
+        num = t.number(value_col)
+        rules = [(value_col, "values must be numbers", num.isnull() & ~t.blank(value_col)),
+                 (value_col, "values must be finite numbers (not infinite)", infinite(num)),
+                 (value_col, _NEGATIVE, num < 0)]
+        if by is not None:
+            rules.append((by, "group labels must not be missing", t[by].isnull()))
+        t.check_rules(rules, id_col, "input")
+        label = t[by].cast("string") if by is not None else ibis.literal("all")
+        value = not_a_number(num).ifelse(ibis.null("float64"), num)
+        x = t.t.select(g=label, v=value)
+        got = t.run(x.group_by("g").aggregate(s=x.v.sum(), c=x.v.count(), n=x.count()))
+        stats = pd.DataFrame({"sum": got["s"].fillna(0.0).astype(float).to_numpy(),
+                              "counted": got["c"].astype(np.int64).to_numpy(),
+                              "rows": got["n"].astype(np.int64).to_numpy()},
+                             index=got["g"].astype(str).to_numpy())
+        missing_ids = []
+        if int((stats["rows"] - stats["counted"]).sum()) and id_col is not None:
+            missing_ids = t.first_ids(value.isnull(), id_col)
+    stats = stats.sort_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(stats["counted"] > 0, stats["sum"] / stats["counted"].clip(lower=1),
+                         np.nan)
+    out = pd.Series(means.astype(float), index=pd.Index(stats.index, name=by),
+                    name=value_col)
+    if by is None:
+        out.index.name = None
+    missing = (stats["rows"] - stats["counted"]).astype(np.int64)
+    out.attrs["counted"] = stats["counted"].astype(np.int64)
+    out.attrs["missing"] = missing
+    out.attrs["rows"] = int(stats["rows"].sum())
+    if int(missing.sum()):
+        per = ", ".join(f"{g}: {n:,} of {int(stats.loc[g, 'rows']):,}"
+                        for g, n in missing.items() if n)
+        empty = [str(g) for g, c in stats["counted"].items() if c == 0]
+        tail = (f"; no amount at all in {', '.join(empty)} (its mean is NaN, not a number to "
+                "use)" if empty else "")
+        errors.record_filtered(out, f"rows with no {value_col} (missing), left out of the mean "
+                               f"({per}){tail}", int(missing.sum()), missing_ids, stacklevel=3)
+    return out
