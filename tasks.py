@@ -289,13 +289,18 @@ class PostgresServer:
         if self.folder is None:
             return
         try:
-            if self.pid() is not None:
-                done = self._run(self.bindir / _exe("pg_ctl"), "-D", self.data, "-m", "fast",
-                                 "-w", "-t", "60", "stop")
-                pid = self.pid()
-                if done.returncode != 0 and pid is not None and os.name != "nt":
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
+            # "fast" rolls back the sessions; a session stuck in a long query may ignore it,
+            # "immediate" does not wait for anything; the last resort kills the server's
+            # process group (the server makes itself a group leader)
+            for mode in ("fast", "immediate"):
+                if self.pid() is None:
+                    break
+                self._run(self.bindir / _exe("pg_ctl"), "-D", self.data, "-m", mode, "-w",
+                          "-t", "30", "stop")
+            pid = self.pid()
+            if pid is not None and os.name != "nt":
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None

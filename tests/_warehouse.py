@@ -25,6 +25,7 @@ import pandas as pd
 URL_ENV = "CS_HELPERS_PG_URL"
 REQUIRE_ENV = "CS_HELPERS_REQUIRE_POSTGRES"
 WHY_ENV = "CS_HELPERS_PG_UNAVAILABLE"
+STATEMENT_TIMEOUT = "120s"
 #: The course table loaded a second time with its dates as TEXT (as a CSV loaded without types).
 TEXT_DATES = {"b2c_members_text": "b2c_members", "b2b_accounts_text": "b2b_accounts"}
 
@@ -89,6 +90,9 @@ class Warehouse:
         self.database = f"cs_helpers_test_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{self.database}"')
+            # a runaway query fails the test instead of holding the server
+            admin.execute(f'ALTER DATABASE "{self.database}" SET statement_timeout = '
+                          f"'{STATEMENT_TIMEOUT}'")
         self.con = ibis.connect(_with_database(url, self.database))
         self.frames: dict[str, pd.DataFrame] = {}
 

@@ -432,7 +432,7 @@ def _unguarded_casts(sql: str, dialect: str, text_columns: set[str]) -> list[str
         operand = cast.this
         # the text reaches this cast as text: not through another cast or a comparison
         # (CAST(x IS NULL AS INT) converts a boolean, not the text)
-        inside = list(operand.walk(prune=lambda n: n is not operand and isinstance(
+        inside = list(operand.walk(prune=lambda n, top=operand: n is not top and isinstance(
             n, (exp.Cast, exp.Predicate, exp.Connector, exp.Not))))
         if not any(isinstance(n, exp.Column) and n.name in text_columns for n in inside):
             continue
