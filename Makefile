@@ -21,7 +21,7 @@ SPARK ?= $(CS_HELPERS_REQUIRE_SPARK)
 TASKS = $(BOOT) tasks.py --venv $(VENV) $(if $(filter 1,$(SPARK)),--spark)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install install-spark lab test lint unit notebooks-test data lock notebooks exercises site slides bench report clean
+.PHONY: help install install-spark lab test lint unit warehouse notebooks-test data lock notebooks exercises site slides bench report clean
 
 help:  ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ install-spark: $(SPARK_STAMP)  ## Add the optional Spark engine (pyspark; needs 
 lab:  ## Open JupyterLab on notebooks/00_start_here.ipynb, serving the whole course folder
 	@$(TASKS) lab
 
-test:  ## Everything CI runs: ruff, unit tests and doctests, notebooks
+test:  ## Everything CI runs: ruff, unit tests and doctests (on a throwaway PostgreSQL too), notebooks
 	@$(TASKS) test
 
 lint:  ## ruff over the package, tests, notebooks and solutions
@@ -47,6 +47,9 @@ lint:  ## ruff over the package, tests, notebooks and solutions
 
 unit:  ## Unit tests and doctests (Spark and browser tests skip, with their reason, when missing)
 	@$(TASKS) unit
+
+warehouse:  ## Only the PostgreSQL tests, on a throwaway server started and stopped for them
+	@$(TASKS) warehouse
 
 notebooks-test:  ## Re-run every committed notebook and compare outputs (nbval)
 	@$(TASKS) notebooks-test

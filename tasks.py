@@ -16,12 +16,17 @@ message that says which Python to install.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -132,6 +137,243 @@ def install(venv: Path, spark: bool = False) -> Path:
     return python
 
 
+# --- a throwaway PostgreSQL for the tests -------------------------------------------------------
+# The warehouse tests (tests/test_warehouse.py, the Postgres cases of tests/test_corpus.py) need a
+# PostgreSQL server. `test`, `unit` and `warehouse` start one for the run when PostgreSQL's
+# programs (initdb, pg_ctl) are on this machine: a fresh data folder in a temporary directory,
+# a free port on 127.0.0.1 (trust authentication for 127.0.0.1 only, no Unix socket), stopped
+# and deleted after the tests, also when they fail or are interrupted (Ctrl-C, SIGTERM). Its
+# URL reaches the tests in CS_HELPERS_PG_URL. Without the programs one line says so and the
+# tests skip; CI sets CS_HELPERS_REQUIRE_POSTGRES=1, which makes them fail instead.
+
+PG_URL_ENV = "CS_HELPERS_PG_URL"
+PG_WHY_ENV = "CS_HELPERS_PG_UNAVAILABLE"     # why there is no server (the tests' skip reason)
+PG_SUPERUSER = "cs_helpers"
+# where PostgreSQL installs its versioned folders: Debian/Ubuntu, Windows' installer
+PG_ROOTS = (Path("/usr/lib/postgresql"),
+            Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "PostgreSQL")
+PG_SETTINGS = """
+# written by tasks.py for a throwaway test server
+listen_addresses = '127.0.0.1'
+port = {port}
+unix_socket_directories = ''
+max_connections = 40
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+"""
+PG_HBA = ("# written by tasks.py: trust, from this machine's loopback address only\n"
+          "host all all 127.0.0.1/32 trust\n")
+
+
+def _exe(name: str) -> str:
+    return name + (".exe" if os.name == "nt" else "")
+
+
+def _version_key(name: str) -> tuple[int, ...]:
+    """'15' -> (15,), '9.6' -> (9, 6): so 15 sorts after 9.6 (as text it would not)."""
+    return tuple(int(x) for x in re.findall(r"\d+", name)) or (-1,)
+
+
+def postgres_bin(roots: tuple[Path, ...] = PG_ROOTS) -> Path | None:
+    """The folder holding PostgreSQL's ``initdb`` and ``pg_ctl``, or None.
+
+    Looked for in ``CS_HELPERS_PG_BIN``, then on PATH, then in the newest version folder under
+    ``roots`` (Debian puts them in /usr/lib/postgresql/<version>/bin, off the PATH).
+    """
+    def complete(folder: Path) -> bool:
+        return (folder / _exe("initdb")).is_file() and (folder / _exe("pg_ctl")).is_file()
+
+    if os.environ.get("CS_HELPERS_PG_BIN"):
+        folder = Path(os.environ["CS_HELPERS_PG_BIN"])
+        return folder if complete(folder) else None
+    on_path = shutil.which("initdb")
+    if on_path and complete(Path(on_path).parent):
+        return Path(on_path).parent
+    for root in roots:
+        if root.is_dir():
+            versions = sorted((d for d in root.iterdir() if d.is_dir()),
+                              key=lambda d: _version_key(d.name), reverse=True)
+            for version in versions:
+                if complete(version / "bin"):
+                    return version / "bin"
+    return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL server: :meth:`start` creates and starts it, :meth:`stop` stops it
+    and deletes its folder.
+
+    PostgreSQL refuses to run as root: when root, its programs run as ``run_as`` (the
+    ``postgres`` user that Debian's package creates), and the folder is given to that user.
+    """
+
+    def __init__(self, bindir: Path, run_as: str | None = None):
+        self.bindir = Path(bindir)
+        self.run_as = run_as
+        self.folder: Path | None = None
+        self.port: int | None = None
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{PG_SUPERUSER}@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *argv: str | Path, **kw) -> subprocess.CompletedProcess:
+        if self.run_as is not None:
+            import pwd  # POSIX only; run_as is only set for root
+
+            user = pwd.getpwnam(self.run_as)
+            kw.update(user=user.pw_uid, group=user.pw_gid, extra_groups=[])
+        return subprocess.run([str(a) for a in argv], capture_output=True, text=True,
+                              cwd=self.folder, **kw)
+
+    def start(self, tries: int = 3) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="cs_helpers_pg_"))
+        try:
+            if self.run_as is not None:
+                import pwd
+
+                user = pwd.getpwnam(self.run_as)
+                os.chown(self.folder, user.pw_uid, user.pw_gid)
+            done = self._run(self.bindir / _exe("initdb"), "-D", self.data, "-U", PG_SUPERUSER,
+                             "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync")
+            if done.returncode != 0:
+                raise TaskError(f"initdb failed: {_last_line(done.stderr or done.stdout)}")
+            (self.data / "pg_hba.conf").write_text(PG_HBA)    # keeps the file's owner
+            conf = (self.data / "postgresql.conf").read_text()
+            for _ in range(tries):              # a port taken meanwhile: try another
+                self.port = free_port()
+                (self.data / "postgresql.conf").write_text(conf + PG_SETTINGS.format(
+                    port=self.port))
+                done = self._run(self.bindir / _exe("pg_ctl"), "-D", self.data, "-l",
+                                 self.folder / "server.log", "-w", "-t", "60", "start",
+                                 start_new_session=True)   # Ctrl-C reaches us, and we stop it
+                if done.returncode == 0:
+                    return
+            log = self.folder / "server.log"
+            why = _last_line(log.read_text() if log.exists() else done.stderr or done.stdout,
+                             n=3)
+            raise TaskError(f"pg_ctl start failed: {why}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def version(self) -> str:
+        """The server's version, as ``pg_ctl --version`` prints it (e.g. '15.18')."""
+        out = subprocess.run([str(self.bindir / _exe("pg_ctl")), "--version"],
+                             capture_output=True, text=True).stdout
+        return out.split()[-1] if out.strip() else "?"
+
+    def pid(self) -> int | None:
+        """The server's process id (from postmaster.pid), or None when it is not running."""
+        if self.folder is None:
+            return None
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def stop(self) -> None:
+        """Stop the server (if running) and delete its folder; safe to call twice."""
+        if self.folder is None:
+            return
+        try:
+            # "fast" rolls back the sessions; a session stuck in a long query may ignore it,
+            # "immediate" does not wait for anything; the last resort kills the server's
+            # process group (the server makes itself a group leader)
+            for mode in ("fast", "immediate"):
+                if self.pid() is None:
+                    break
+                self._run(self.bindir / _exe("pg_ctl"), "-D", self.data, "-m", mode, "-w",
+                          "-t", "30", "stop")
+            pid = self.pid()
+            if pid is not None and os.name != "nt":
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+def _last_line(text: str, n: int = 1) -> str:
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    return " / ".join(lines[-n:]) if lines else "no message"
+
+
+def _server_user() -> str | None:
+    """Who runs PostgreSQL's programs: None (ourselves), or 'postgres' when we are root."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        raise TaskError("running as root and there is no 'postgres' user to run PostgreSQL "
+                        "as (PostgreSQL refuses root; Debian's postgresql package creates "
+                        "the user)") from None
+    return "postgres"
+
+
+@contextlib.contextmanager
+def postgres_for_tests():
+    """Give the tests a PostgreSQL server for the duration of the block.
+
+    Yields the :class:`PostgresServer` started for the block (its URL is in
+    ``CS_HELPERS_PG_URL`` meanwhile), or None: when ``CS_HELPERS_PG_URL`` is already set (your
+    own server is used as is), or when no server can be started (one line says why, and the
+    reason goes to the tests in ``CS_HELPERS_PG_UNAVAILABLE`` for their skip message).
+    """
+    if os.environ.get(PG_URL_ENV):
+        print(f"PostgreSQL for the tests: the server of {PG_URL_ENV} (set by you).", flush=True)
+        yield None
+        return
+    try:
+        bindir = postgres_bin()
+        if bindir is None:
+            raise TaskError("PostgreSQL is not installed here (no initdb/pg_ctl found; "
+                            "Debian: apt-get install postgresql; or set CS_HELPERS_PG_BIN)")
+        server = PostgresServer(bindir, run_as=_server_user())
+        server.start()
+    except TaskError as e:
+        required = os.environ.get("CS_HELPERS_REQUIRE_POSTGRES", "") == "1"
+        print(f"PostgreSQL for the tests: {e}; the warehouse tests "
+              f"{'FAIL (CS_HELPERS_REQUIRE_POSTGRES=1)' if required else 'skip'}.", flush=True)
+        os.environ[PG_WHY_ENV] = str(e)
+        try:
+            yield None
+        finally:
+            os.environ.pop(PG_WHY_ENV, None)
+        return
+    print(f"PostgreSQL for the tests: PostgreSQL {server.version()} started on "
+          f"127.0.0.1:{server.port}, stopped and deleted after the tests.", flush=True)
+    os.environ[PG_URL_ENV] = server.url
+    try:
+        yield server
+    finally:
+        os.environ.pop(PG_URL_ENV, None)
+        server.stop()
+
+
+def interrupt_on_sigterm() -> None:
+    """Make SIGTERM (a CI job cancelled, `kill`) act as Ctrl-C, so the server is stopped."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, handler)
+
+
 # --- the tasks ----------------------------------------------------------------------------------
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> None:
@@ -175,8 +417,15 @@ def task_lint(python: Path) -> None:
 
 
 def task_unit(python: Path) -> None:
-    run([str(python), "-m", "pytest", "-q", "-rfEs", "tests", "cs_helpers", "tasks.py"],
-        env={"MPLBACKEND": "Agg"})
+    with postgres_for_tests():
+        run([str(python), "-m", "pytest", "-q", "-rfEs", "tests", "cs_helpers", "tasks.py"],
+            env={"MPLBACKEND": "Agg"})
+
+
+def task_warehouse(python: Path) -> None:
+    with postgres_for_tests():
+        run([str(python), "-m", "pytest", "-q", "-rfEs", "tests/test_warehouse.py",
+             "tests/test_corpus.py", "-k", "postgres or warehouse"], env={"MPLBACKEND": "Agg"})
 
 
 def task_notebooks_test(python: Path) -> None:
@@ -225,6 +474,7 @@ TASKS = {
     "test": "Everything CI runs: ruff, unit tests and doctests, every notebook (nbval)",
     "lint": "ruff over the package, tests, notebooks and solutions",
     "unit": "Unit tests and doctests",
+    "warehouse": "Only the PostgreSQL tests (a throwaway server is started and stopped for them)",
     "notebooks-test": "Re-run every committed notebook and compare outputs (nbval)",
     "notebooks": "Re-execute every lesson and solution in place (after an intended change)",
     "exercises": "Update the student copies in exercises/ (never overwrites your answers)",
@@ -254,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiet debugger warnings
+    interrupt_on_sigterm()
     venv = Path(args.venv)
     if not venv.is_absolute():
         venv = ROOT / venv
@@ -275,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
             task_lint(python)
         elif args.task == "unit":
             task_unit(python)
+        elif args.task == "warehouse":
+            task_warehouse(python)
         elif args.task == "notebooks-test":
             task_notebooks_test(python)
         elif args.task == "notebooks":

@@ -5,8 +5,12 @@ must give: either the right numbers, checked against an independent computation 
 months counted with ``dateutil``, lifelines fitted on rows converted by hand), or a
 ``DataError`` whose message names the column, the rule, how many rows break it and the first
 customer ids. Every table is read the way the report reads it (``cs.engines.read``), on pandas
-and DuckDB; the cases about dates, flags and encodings also on Spark. A last test counts rows:
-rows in the file = rows counted + rows reported as left out, so nothing disappears unreported.
+and DuckDB; the cases about dates, flags and encodings also on Spark. Every case past reading
+also runs on a real PostgreSQL server (the ``warehouse`` fixture of ``tests/conftest.py``): the
+file as pandas reads it is loaded into a table there, as an analyst's loader would, and the
+call gets the Ibis table, so the warehouse must give the same numbers and the same DataErrors.
+A last test counts rows: rows in the file = rows counted + rows reported as left out, so
+nothing disappears unreported.
 
 The files are written by ``tests/tables/make_tables.py`` (committed with them).
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import itertools
 import os
 import re
 import shutil
@@ -130,6 +135,8 @@ def spark_session():
 def _pandas(table: Any) -> pd.DataFrame:
     if isinstance(table, pd.DataFrame):
         return table
+    if type(table).__module__.startswith("ibis"):        # a warehouse (PostgreSQL) table
+        return table.to_pandas()
     if cs.engines.engine_of(table) == "duckdb":
         return table.df()
     return table.toPandas()
@@ -354,15 +361,31 @@ def _pooled_is_undefined(table: pd.DataFrame) -> None:
     assert np.isnan(pooled["churn_rate"]) and pooled["active_start"] == 0
 
 
+def _engines(case: Case) -> tuple[str, ...]:
+    """The engines a case runs on: its own, Spark when marked, and PostgreSQL for every case
+    past reading (a file that cannot be read never reaches a warehouse)."""
+    return (case.engines + (("spark",) if case.spark else ())
+            + (("postgres",) if case.call != "read" else ()))
+
+
 def _params():
     out = []
     for case in CASES:
-        for engine in case.engines + (("spark",) if case.spark else ()):
+        for engine in _engines(case):
             out.append(pytest.param(case, engine, id=f"{case.name} [{engine}]"))
     return out
 
 
+_loaded = itertools.count()
+
+
 def _read(case: Case, engine: str, request) -> Any:
+    if engine == "postgres":
+        # the warehouse route: the file, read as pandas reads it (its read warnings and all),
+        # loaded into a PostgreSQL table; the call gets the Ibis table
+        warehouse = request.getfixturevalue("warehouse")
+        frame = cs.engines.read(TABLES / case.file, "pandas", **case.read)
+        return warehouse.load(f"corpus_{next(_loaded)}", frame)
     spark = request.getfixturevalue("spark_session") if engine == "spark" else None
     return cs.engines.read(TABLES / case.file, engine, spark=spark, **case.read)
 
@@ -507,7 +530,7 @@ COUNTED = [c for c in CASES if c.ok and c.call in ("lifetimes", "curves", "tenur
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in COUNTED])
-@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "postgres"])
 def test_nothing_disappears_unreported(case: Case, engine: str, request):
     layout = {"utf16_tab.txt": ("utf-16", "\t"), "tab.tsv": ("utf-8", "\t"),
               "semicolon.csv": ("utf-8", ";"), "cp932_japanese_headers.csv": ("cp932", ","),
