@@ -461,3 +461,25 @@ def test_group_means_refuses_text_amounts(to_engine):
     table = pd.DataFrame({"plan": ["a", "b"], "mrr": ["100", "lots"]})
     with pytest.raises(DataError, match="Column 'mrr': values must be numbers — 1 of 2 rows"):
         cs.engines.group_means(to_engine(table), "mrr", "plan")
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "snowflake"])
+def test_text_is_validated_before_any_cast(dialect):
+    # Ibis compiles try_cast to a plain CAST on PostgreSQL and Snowflake, which fails on the
+    # first bad value: dates are built from validated parts with make_date, and numbers are
+    # cast only where the text matches a number (compiled here; run on PostgreSQL in
+    # tests/test_warehouse.py)
+    import re
+
+    t = cs.engines.table.wrap(ibis.table({"id": "string", "d": "string", "x": "string"},
+                                         name="subs"))
+    t.plans["d"] = cs.dates.decide({"iso": 3, "ymd": 1})
+    sql = ibis.to_sql(t.t.select(d=t.date("d"), x=t.number("x")), dialect=dialect)
+    date_casts = re.findall(r"CAST\((.{0,60}?) AS DATE\)", sql, flags=re.S)
+    assert all(src.strip() == "NULL" for src in date_casts)      # no text cast to a date
+    assert "MAKE_DATE" in sql.upper() or "DATE_FROM_PARTS" in sql.upper()
+    # the number is cast only where the text matched the number pattern
+    pattern = cs.engines.table.NUMBER_TEXT[1:-1]
+    assert pattern in sql
+    assert sql.index(pattern) < sql.upper().index("AS DOUBLE") if "AS DOUBLE" in sql.upper() \
+        else "AS FLOAT" in sql.upper()

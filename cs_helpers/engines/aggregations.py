@@ -309,7 +309,7 @@ def lifetimes_from_tenure(table: Any, *, tenure_col: str, churned_col: str,
              (churned_col, "churn flags must be one of True/1/Yes (churned) or False/0/No "
               "(still active)", flag.isnull())]
     extra = {"lo": num.min(), "hi": num.max(), "mid": num.median(),
-             "fractional": count_if(num != num.floor())}
+             "fractional": count_if(_fractional(num))}
     row = t.check_rules([], id_col, "tenure", unique=id_col, after_unique=rules, extra=extra)
     if id_col is None:
         warn_duplicate_rows(t, "tenure table", stacklevel=5)
@@ -320,6 +320,13 @@ def lifetimes_from_tenure(table: Any, *, tenure_col: str, churned_col: str,
     if isinstance(window, float):
         exprs["entry"] = (ibis.greatest(num - window, 0.0) * factor).cast("float64")
     return t.lazy(t.t.select(*others, **exprs)), stats
+
+
+def _fractional(x: ir.FloatingValue) -> ir.BooleanValue:
+    """True where ``x`` is finite and not a whole number (Ibis's floor is an integer, so an
+    infinite or huge value is kept away from it)."""
+    finite = ~infinite(x) & ~not_a_number(x) & (x.abs() < 2.0 ** 62)
+    return finite.ifelse(x != x.floor(), False)
 
 
 def revenue_sums(usage: Any, id_col: str, month_col: str, mrr_col: str,

@@ -390,7 +390,8 @@ class Table:
         if kind == "number":
             if c.type().is_integer():
                 return c.cast("string")
-            whole = (c == c.floor()).fill_null(False)
+            small = ~infinite(c.cast("float64")) & (c.abs() < 2.0 ** 62)
+            whole = small.fill_null(False).ifelse(c == c.floor(), False).fill_null(False)
             return self.blank(col).ifelse(
                 ibis.null("string"),
                 whole.ifelse(c.floor().cast("int64").cast("string"), c.cast("string")))
