@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import engines, errors
+from . import dates, engines, errors
 from .errors import DataError
 from .lifetimes import clean_subscriptions
 
@@ -117,7 +117,7 @@ def churn_rate(subs: Any, *, freq: str = "M", as_of: Any = None,
         Column names.
     date_format, dayfirst : optional
         How the dates are written when the values cannot say (ambiguous ``02/03/2024``, mixed
-        formats, Excel serial numbers): see :func:`cs_helpers.errors.parse_dates`.
+        formats, Excel serial numbers): see :func:`cs_helpers.dates.parse_dates`.
 
     Returns
     -------
@@ -345,7 +345,7 @@ def revenue_retention(usage: Any, *, id_col: str = "account_id",
         return _revenue_table(sums.set_index("m"), month_col, window)
     errors.check_columns(usage, [id_col, month_col, mrr_col], "usage")
     errors.check_not_empty(usage, "usage")
-    month = errors.parse_dates(usage, month_col, id_col, date_format=date_format,
+    month = dates.parse_dates(usage, month_col, id_col, date_format=date_format,
                                dayfirst=dayfirst).dt.to_period("M").array.asi8
     mrr = errors.check_non_negative(usage, mrr_col, id_col).to_numpy()
     ids = usage[id_col].to_numpy()
@@ -416,15 +416,15 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, id_col: str = "customer_id",
     """
     errors.check_columns(orders, [id_col, date_col], "orders")
     errors.check_not_empty(orders, "orders")
-    dates = errors.parse_dates(orders, date_col, id_col, date_format=date_format,
+    order_dates = dates.parse_dates(orders, date_col, id_col, date_format=date_format,
                                dayfirst=dayfirst)
-    frame = pd.DataFrame({"id": orders[id_col].to_numpy(), "d": dates.to_numpy()})
+    frame = pd.DataFrame({"id": orders[id_col].to_numpy(), "d": order_dates.to_numpy()})
     first = frame.groupby("id")["d"].transform("min")
     later = frame[(frame["d"] > first) & (frame["d"] <= first + pd.Timedelta(days=within_days))]
     firsts = frame.groupby("id")["d"].min()
     repeaters = firsts.index.isin(later["id"].unique())
-    as_of_ts = (errors.parse_date(as_of, "as_of", date_format=date_format, dayfirst=dayfirst)
-                if as_of is not None else dates.max())
+    as_of_ts = (dates.parse_date(as_of, "as_of", date_format=date_format, dayfirst=dayfirst)
+                if as_of is not None else order_dates.max())
     observed = (firsts + pd.Timedelta(days=within_days) <= as_of_ts).to_numpy()
     per = firsts.dt.to_period(_freq(freq))
     out = pd.DataFrame({"period": per.to_numpy(), "rep": repeaters})[observed]

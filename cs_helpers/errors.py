@@ -29,8 +29,6 @@ __all__ = [
     "check_no_missing",
     "check_whole_in_range",
     "check_non_negative",
-    "parse_dates",
-    "parse_date",
     "parse_flags",
     "record_filtered",
     "warn_duplicate_rows",
@@ -236,126 +234,6 @@ def check_whole_in_range(df: pd.DataFrame, column: str, low: int, high: int,
     _fail(df, column, f"scores must lie in {low}..{high}", (vals < low) | (vals > high), id_col)
     _fail(df, column, "scores must be whole numbers", vals != np.round(vals), id_col)
     return num.astype(int)
-
-
-def parse_dates(df: pd.DataFrame, column: str, id_col: str | None = None, *,
-                allow_missing: bool = False, date_format: str | None = None,
-                dayfirst: bool | None = None) -> pd.Series:
-    """Return ``column`` as dates (``datetime64``, at midnight); raise on anything unclear.
-
-    The rules are those of :mod:`cs_helpers.dates`, the same on every engine:
-
-    - accepted as they are: ISO dates with or without a time (``2024-01-31``,
-      ``2024-01-31 10:15``, ``2024-01-31T23:30:00+09:00``: the date as written, offset and time
-      of day dropped), ``2024/01/31``, ``20240131`` (text or whole numbers), ``2024年1月31日``,
-      datetime columns (a time-zone-aware one at its date in its own zone), and slashed dates
-      that read only one way (``31/01/2024``);
-    - refused unless stated: ambiguous slashed dates (``02/03/2024``: pass ``dayfirst=``),
-      several formats in one column (pass ``dayfirst=``, ``date_format="mixed"`` or one
-      ``date_format=``), Excel serial day numbers (pass ``date_format="excel"``);
-    - refused always: text that is not a date, dates outside 1677-09-22..2262-04-11 (a
-      placeholder such as 9999-12-31 for "no date" should be left empty).
-
-    Missing values (NaN, None, empty strings) are allowed only with ``allow_missing``
-    (an end date is empty while a customer is active). The result's ``attrs["date_format"]``
-    names the format that was read.
-
-    Parameters
-    ----------
-    df : DataFrame
-    column : str
-        The date column.
-    id_col : str, optional
-        Customer ids for messages.
-    allow_missing : bool
-        Whether empty values are allowed.
-    date_format : str, optional
-        A ``strptime`` format every value must fit (``"%d/%m/%Y"``), ``"mixed"`` (several
-        unambiguous formats in one column) or ``"excel"`` (serial day numbers since
-        1899-12-30).
-    dayfirst : bool, optional
-        How to read slashed dates: ``True`` day/month/year, ``False`` month/day/year.
-
-    Examples
-    --------
-    >>> parse_dates(pd.DataFrame({"d": ["2024-01-31", ""]}), "d", allow_missing=True).tolist()
-    [Timestamp('2024-01-31 00:00:00'), NaT]
-    >>> parse_dates(pd.DataFrame({"d": [20240131, 20240229]}), "d").dt.date.tolist()
-    [datetime.date(2024, 1, 31), datetime.date(2024, 2, 29)]
-    >>> parse_dates(pd.DataFrame({"d": ["2024-01-31", "soon"]}), "d")
-    Traceback (most recent call last):
-    ...
-    cs_helpers.errors.DataError: Column 'd': values must be dates (e.g. 2024-01-31) — 1 of 2 rows break this rule (first row labels: 1).
-    """
-    from . import dates
-
-    raw = df[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        out = raw
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_localize(None)        # the local date in the column's own zone
-        days = out.to_numpy().astype("datetime64[D]")
-        label = "a date/time column"
-    else:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        text = dates.as_text(uniques)
-        forms = dates.classify(text)
-        row_forms = np.where(codes >= 0, forms[np.clip(codes, 0, None)] if len(forms) else
-                             "blank", "blank")
-        counted = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        counts = {f: int(counted[forms == f].sum()) for f in dates.FORMS}
-        plan = dates.decide(counts, date_format=date_format, dayfirst=dayfirst)
-        bad_rows = np.isin(row_forms, plan.bad)
-        if plan.rule == dates.NOT_A_DATE and plan.bad == ("other",):
-            # values of a readable form that still are no date (2023-02-30) break the same
-            # rule: report them in the same message
-            rest = {f: n for f, n in counts.items() if f != "other"}
-            trial = dates.decide(rest, date_format=date_format, dayfirst=dayfirst)
-            if trial.rule is None:
-                invalid = np.isnat(dates.to_days(text, forms, trial)) & \
-                    ~np.isin(forms, ["blank", "other"])
-                bad_rows |= (codes >= 0) & invalid[np.clip(codes, 0, None)]
-        if plan.rule is not None:
-            examples = {}
-            for f in plan.counts:
-                first = np.flatnonzero(forms == f)
-                if len(first):
-                    # the first row of that form, in table order
-                    rows = np.flatnonzero(np.isin(codes, first))
-                    examples[f] = str(text[codes[rows[0]]])
-            _fail(df, column, dates.message(plan, examples), bad_rows, id_col)
-        day_u = dates.to_days(text, forms, plan)
-        invalid_u = np.isnat(day_u) & (forms != "blank")
-        _fail(df, column, plan.invalid_rule,
-              (codes >= 0) & invalid_u[np.clip(codes, 0, None)] if len(invalid_u) else
-              np.zeros(len(df), bool), id_col)
-        days = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
-        if len(day_u):
-            days = np.where(codes >= 0, day_u[np.clip(codes, 0, None)], days)
-        label = plan.label
-    if not allow_missing:
-        _fail(df, column, "dates must not be missing", np.isnat(days), id_col)
-    lo, hi = np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D")
-    _fail(df, column, "dates must lie between 1677-09-22 and 2262-04-11 (a placeholder such as "
-          "9999-12-31 for 'no date' should be left empty)",
-          ~np.isnat(days) & ((days < lo) | (days > hi)), id_col)
-    result = pd.Series(days.astype("datetime64[ns]"), index=raw.index, name=raw.name)
-    result.attrs["date_format"] = label
-    return result
-
-
-def parse_date(value: Any, name: str = "as_of", *, date_format: str | None = None,
-               dayfirst: bool | None = None) -> pd.Timestamp:
-    """One date given as an argument (``as_of``), by the rules of :func:`parse_dates`.
-
-    Examples
-    --------
-    >>> parse_date("2026-09-30"), parse_date(20260930)
-    (Timestamp('2026-09-30 00:00:00'), Timestamp('2026-09-30 00:00:00'))
-    """
-    from . import dates
-
-    return dates.parse_value(value, name, date_format=date_format, dayfirst=dayfirst)
 
 
 #: Values read as "churned" / "not churned" by :func:`parse_flags` unless the caller says otherwise.

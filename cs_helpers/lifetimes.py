@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import engines, errors
+from . import dates, engines, errors
 from .dates import DAYS_PER_MONTH
 from .engines.aggregations import ENDED_BEFORE as _ENDED_BEFORE
 from .engines.aggregations import observed_from_date as _observed_from
@@ -95,7 +95,7 @@ def _resolve_as_of(subs: pd.DataFrame, as_of: Any, start: pd.Series, end: pd.Ser
                    date_format: str | None = None, dayfirst: bool | None = None
                    ) -> tuple[pd.Timestamp, str]:
     if as_of is not None:
-        return errors.parse_date(as_of, "as_of", date_format=date_format,
+        return dates.parse_date(as_of, "as_of", date_format=date_format,
                                  dayfirst=dayfirst), "given"
     if "as_of" in subs.attrs:
         return pd.Timestamp(subs.attrs["as_of"]), "the table's attrs['as_of']"
@@ -115,17 +115,17 @@ def clean_subscriptions(subs: pd.DataFrame, *, id_col: str | None = "customer_id
     then). Customers starting after ``as_of`` are left out with a :class:`DataWarning`.
     ``result.attrs["as_of"]`` holds the observation date used and
     ``result.attrs["date_formats"]`` the format read in each date column. Dates follow the
-    rules of :func:`cs_helpers.errors.parse_dates` (``date_format``, ``dayfirst``); so does
+    rules of :func:`cs_helpers.dates.parse_dates` (``date_format``, ``dayfirst``); so does
     ``as_of``. Without an id column, rows that repeat another row exactly are counted and
     reported with a :class:`DataWarning` (``attrs["duplicate_rows"]``).
     """
     errors.check_columns(subs, [id_col, start_col, end_col], what)
     errors.check_not_empty(subs, what)
     if as_of is not None:     # a bad as_of fails before the table is read
-        errors.parse_date(as_of, "as_of", date_format=date_format, dayfirst=dayfirst)
-    start = errors.parse_dates(subs, start_col, id_col, date_format=date_format,
+        dates.parse_date(as_of, "as_of", date_format=date_format, dayfirst=dayfirst)
+    start = dates.parse_dates(subs, start_col, id_col, date_format=date_format,
                                dayfirst=dayfirst)
-    end = errors.parse_dates(subs, end_col, id_col, allow_missing=True,
+    end = dates.parse_dates(subs, end_col, id_col, allow_missing=True,
                              date_format=date_format, dayfirst=dayfirst)
     if id_col is not None:
         errors.check_unique(subs, id_col)
@@ -193,7 +193,7 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     date_format : str, optional
         How the dates are written when that cannot be read from the values themselves: a
         ``strptime`` format (``"%d/%m/%Y"``), ``"mixed"`` (several unambiguous formats in one
-        column) or ``"excel"`` (serial day numbers). See :func:`cs_helpers.errors.parse_dates`.
+        column) or ``"excel"`` (serial day numbers). See :func:`cs_helpers.dates.parse_dates`.
     dayfirst : bool, optional
         Slashed dates such as ``02/03/2024``: ``True`` day/month/year, ``False``
         month/day/year. Without it an ambiguous date is an error, never a guess. Applies to

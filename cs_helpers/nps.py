@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import errors
+from . import dates, errors
 from .errors import DataError, DataWarning
 from .plotting import STATUS_COLORS
 
@@ -555,7 +555,7 @@ def by(df: pd.DataFrame, group: Any, score_col: str = "score", confidence: float
     s = errors.check_whole_in_range(df, score_col, 0, 10, id_col=cluster)
     codes = (pd.Series(pd.factorize(df[cluster])[0], index=df.index) if cluster is not None
              else None)
-    keys = [errors.parse_dates(df, c).dt.to_period(periods[c]).rename(c) if c in periods
+    keys = [dates.parse_dates(df, c).dt.to_period(periods[c]).rename(c) if c in periods
             else df[c] for c in names]
     labels, records = [], []
     for key, part in s.groupby(keys, observed=True, sort=True, dropna=False):

@@ -14,7 +14,7 @@ reads what real exports look like and says what it found, instead of guessing si
   values have leading zeros (``00123``) is kept as text, so ``'00123'`` and ``'123'`` stay two
   customers. Other columns whose every value is a number become numbers; everything else
   (dates included) stays text, for the helpers to parse by their stated rules
-  (:func:`cs_helpers.errors.parse_dates`).
+  (:func:`cs_helpers.dates.parse_dates`).
 - Every read failure (a missing or empty file, an undecodable byte, a wrong separator, an old
   ``.xls`` workbook, an unknown extension...) is a :class:`cs_helpers.DataError` that says
   what to pass.

@@ -292,20 +292,22 @@ COURSE = {"data_path": "b2b_accounts.csv", "id_col": "account_id", "start_col": 
           "nps_cluster_col": "account_id"}
 
 
-def course_defaults(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``params`` with what was not given (``""``) filled from :data:`COURSE` (paths in the
-    course's ``data/`` folder); used only when no ``data_path`` is given.
+def course_defaults(params: Mapping[str, Any], data_dir: str | Path) -> dict[str, Any]:
+    """``params`` with what was not given (``""``) filled from :data:`COURSE`, the paths in
+    ``data_dir`` (the course's ``data/`` folder: ``cs.datasets.data_dir()``); used only when no
+    ``data_path`` is given. The folder is an argument so that the library never imports the
+    course package.
 
     Examples
     --------
-    >>> course_defaults({"data_path": None, "id_col": "", "segment_col": None})["segment_col"]
+    >>> p = course_defaults({"data_path": None, "id_col": "", "segment_col": None}, "data")
+    >>> p["id_col"], p["segment_col"], Path(p["data_path"]).as_posix()
+    ('account_id', None, 'data/b2b_accounts.csv')
     """
-    from . import datasets
-
     out = dict(params)
     for name, value in COURSE.items():
         if name == "data_path" or out.get(name, NOT_GIVEN) == NOT_GIVEN:
-            out[name] = (str(datasets.data_dir() / value) if name.endswith("_path")
+            out[name] = (str(Path(data_dir) / value) if name.endswith("_path")
                          else value)
     return out
 

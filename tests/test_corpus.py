@@ -475,7 +475,7 @@ def _check_numbers(case: Case, result: Any, engine: str) -> None:
 
 
 def _iso(value: str) -> str:
-    return cs.errors.parse_date(value, dayfirst=True).date().isoformat()
+    return cs.dates.parse_date(value, dayfirst=True).date().isoformat()
 
 
 def _check_tenure(case: Case, life: pd.DataFrame) -> None:

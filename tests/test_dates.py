@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import cs_helpers as cs
 from cs_helpers import dates, engines
-from cs_helpers.errors import parse_date, parse_dates
+from cs_helpers.dates import parse_date, parse_dates
 
 DAYS = st.dates(min_value=dt.date(1700, 1, 1), max_value=dt.date(2260, 12, 31))
 

@@ -25,26 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "cs_helpers"
 COURSE = "cs_helpers.course"
 
-#: Circles among the engine-layer files (engines.py, lifetimes.py, churn.py, survival.py,
-#: reading.py, dates.py, report.py), which the "ibis" helper is rewriting in parallel (issue 15,
-#: item 2) and the layout work must not edit. Each entry is one circle: the exact set of modules
-#: of one strongly connected component of the import graph. The lead empties this at merge;
-#: the test fails both on a new circle and on an entry that is no longer a circle.
-KNOWN_CIRCLES_OWNED_BY_ENGINE_REWRITE: frozenset[frozenset[str]] = frozenset({
-    # engines imports lifetimes inside functions (DAYS_PER_MONTH, _check_month, TENURE_UNITS...)
-    # and lifetimes imports engines inside to_lifetimes / lifetimes_from_tenure.
-    frozenset({"cs_helpers.engines", "cs_helpers.lifetimes"}),
-    # errors.parse_dates / parse_date delegate to dates (inside the functions) and dates imports
-    # errors.DataError inside its functions; breaking it needs an edit to dates.py (ibis's file).
-    frozenset({"cs_helpers.dates", "cs_helpers.errors"}),
-})
+#: Allowed exceptions, both empty since the engine rewrite landed (issue 15): the last circles
+#: (engines <-> lifetimes, dates <-> errors) and the report's import of the course datasets are
+#: gone. Each entry would be one circle (the modules of one strongly connected component) or one
+#: (library module, course module) import; the tests fail on a new one and on a stale entry.
+KNOWN_CIRCLES_OWNED_BY_ENGINE_REWRITE: frozenset[frozenset[str]] = frozenset()
 
-#: Library modules importing the course, in the engine-layer files (see above): report.py's
-#: ``course_defaults`` takes the course tables' folder from ``cs_helpers.datasets`` (kept working
-#: by the alias). The lead moves that default out of the library at merge.
-KNOWN_COURSE_IMPORTS_OWNED_BY_ENGINE_REWRITE: frozenset[tuple[str, str]] = frozenset({
-    ("cs_helpers.report", "cs_helpers.course.datasets"),
-})
+KNOWN_COURSE_IMPORTS_OWNED_BY_ENGINE_REWRITE: frozenset[tuple[str, str]] = frozenset()
 
 
 # --- the import graph, from the source ----------------------------------------------------------
@@ -170,8 +157,8 @@ GRAPH = import_graph()
 
 
 def test_the_graph_sees_imports_inside_functions_and_relative_imports():
-    # errors.parse_dates imports dates inside the function; a lesson imports ...phases there
-    assert "cs_helpers.dates" in GRAPH["cs_helpers.errors"]
+    # engines.table imports dates (relative, two dots); a lesson imports ...phases in a function
+    assert "cs_helpers.dates" in GRAPH["cs_helpers.engines.table"]
     assert "cs_helpers.phases" in GRAPH["cs_helpers.course.lessons.l06_laxus_phase_strategy"]
     assert "cs_helpers.course.datasets" in GRAPH["cs_helpers.course.lessons._shared"]
     assert "cs_helpers.course.simulate" in GRAPH["cs_helpers.simulate"]

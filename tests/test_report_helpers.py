@@ -200,7 +200,7 @@ def test_check_parameters_rules_for_each_form():
 
 def test_course_defaults_fill_only_what_was_not_given():
     given = dict(report.DEFAULTS, segment_col="industry", nps_path=None)
-    p = report.course_defaults(given)
+    p = report.course_defaults(given, cs.datasets.data_dir())
     assert p["segment_col"] == "industry" and p["nps_path"] is None
     assert p["id_col"] == "account_id" and p["data_path"].endswith("b2b_accounts.csv")
     assert p["revenue_path"].endswith("b2b_usage_monthly.csv")

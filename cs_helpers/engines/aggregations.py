@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from .. import errors
+from .. import dates, errors
 from ..errors import DataError
 from .table import (
     Table,
@@ -41,7 +41,7 @@ ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (t
 def observed_from_date(value: Any, as_of: pd.Timestamp, date_format: str | None = None,
                        dayfirst: bool | None = None) -> pd.Timestamp:
     """``observed_from`` as a date, checked against ``as_of``."""
-    ts = errors.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
+    ts = dates.parse_date(value, "observed_from", date_format=date_format, dayfirst=dayfirst)
     if ts > as_of:
         raise DataError(f"observed_from: {ts.date()} is after as_of={as_of.date()}: "
                         "observation must begin before it ends.")
@@ -51,7 +51,7 @@ def observed_from_date(value: Any, as_of: pd.Timestamp, date_format: str | None 
 def _resolve_as_of(as_of: Any, latest: Any, date_format: str | None = None,
                    dayfirst: bool | None = None) -> tuple[pd.Timestamp, str]:
     if as_of is not None:
-        return errors.parse_date(as_of, "as_of", date_format=date_format,
+        return dates.parse_date(as_of, "as_of", date_format=date_format,
                                  dayfirst=dayfirst), "given"
     return (pd.Timestamp(latest).normalize(),
             "the latest date in the table (pass as_of= to choose)")

@@ -602,7 +602,7 @@ _RANGE_RULE = ("dates must lie between 1677-09-22 and 2262-04-11 (a placeholder 
 
 def date_rules(t: Table, column: str, allow_missing: bool,
                day: ir.DateValue | None = None) -> list[tuple[str, str, ir.BooleanValue]]:
-    """The rules :func:`cs_helpers.errors.parse_dates` checks (after plan_dates).
+    """The rules :func:`cs_helpers.dates.parse_dates` checks (after plan_dates).
 
     ``day`` is the column read as a date (default :meth:`Table.date`)."""
     plan = t.plans.get(column) or dates.DatePlan()

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import errors
+from .. import dates, errors
 from ..errors import DataError
 from .ramp import (
     DEFAULT_RAMP,
@@ -335,7 +335,7 @@ ALERT_COLUMNS = ["as_of", "rule", "detail", "task", "health", "status", "tenure_
 def _prepare_events(df: pd.DataFrame, id_col: str, date_col: str, what: str,
                     score_col: str | None = None) -> pd.DataFrame:
     errors.check_columns(df, [id_col, date_col, score_col], what)
-    months = errors.parse_dates(df, date_col, id_col).dt.to_period("M")
+    months = dates.parse_dates(df, date_col, id_col).dt.to_period("M")
     out = pd.DataFrame({id_col: df[id_col].to_numpy(), "_month": months.to_numpy()})
     if score_col is not None:
         out["_score"] = errors.check_whole_in_range(df, score_col, 0, 10, id_col).to_numpy()

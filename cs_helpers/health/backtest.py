@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from .. import errors
+from .. import dates, errors
 from ..errors import DataError, DataWarning
 from .alerts import _alert_setup, _mark_new
 from .ramp import DEFAULT_RAMP, Ramp
@@ -91,8 +91,8 @@ def _outcome_accounts(accounts: pd.DataFrame, id_col: str, start_col: str, end_c
     errors.check_columns(accounts, [id_col, start_col, end_col], "accounts")
     errors.check_not_empty(accounts, "accounts")
     errors.check_unique(accounts, id_col)
-    start = errors.parse_dates(accounts, start_col, id_col)
-    end = errors.parse_dates(accounts, end_col, id_col, allow_missing=True)
+    start = dates.parse_dates(accounts, start_col, id_col)
+    end = dates.parse_dates(accounts, end_col, id_col, allow_missing=True)
     if observed_until is None:
         observed_until = accounts.attrs.get("as_of")
     if observed_until is None:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import errors
+from .. import dates, errors
 from ..errors import DataError
 from .scores import Signal, _check_months, _prepare, _resolve_signals, _to_month
 
@@ -108,7 +108,7 @@ def _start_months(prep: pd.DataFrame, id_col: str, accounts: pd.DataFrame | None
         return start, first_seen
     errors.check_columns(accounts, [id_col, start_col], "accounts")
     errors.check_unique(accounts, id_col)
-    starts = errors.parse_dates(accounts, start_col, id_col)
+    starts = dates.parse_dates(accounts, start_col, id_col)
     by_id = pd.Series(pd.PeriodIndex(starts.dt.to_period("M")).asi8.astype(float),
                       index=accounts[id_col].astype(str).to_numpy())
     unknown = ~first_seen.index.isin(by_id.index)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .. import errors
+from .. import dates, errors
 from ..errors import DataError
 
 __all__ = ["Signal", "DEFAULT_SIGNALS", "STATUSES", "DEFAULT_THRESHOLDS", "score", "history",
@@ -150,7 +150,7 @@ def _prepare(usage: pd.DataFrame, id_col: str, month_col: str,
                         f"from the usage table (it has: {have}). The health signals read it: "
                         "pass signals={name: health.Signal(...)} naming your columns.")
     errors.check_not_empty(usage, "usage")
-    months = errors.parse_dates(usage, month_col, id_col).dt.to_period("M")
+    months = dates.parse_dates(usage, month_col, id_col).dt.to_period("M")
     return usage.assign(_month=months)
 
 
