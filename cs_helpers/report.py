@@ -1552,7 +1552,8 @@ def run_papermill(args: Sequence[str]) -> int:
     return 0
 
 
-TEMPLATE = Path("notebooks") / "A2_your_own_data.ipynb"
+#: Notebook A2 (in a source checkout, beside the package).
+TEMPLATE = Path(__file__).resolve().parent.parent / "notebooks" / "A2_your_own_data.ipynb"
 
 
 def make_report(*, data: str | None = None, connection: str | None = None,
