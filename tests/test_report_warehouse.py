@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -260,3 +261,49 @@ def test_nps_counted_in_the_engine_gives_the_pandas_summary(tables):
     a = cs.nps.summary(answers["score"], cluster=answers["Customer ID"])
     b = cs.nps.summary(scores, cluster=who)
     pd.testing.assert_series_equal(a.astype(float), b.astype(float), rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_tenure_snapshot_from_a_duckdb_file_reads_as_from_csv(tmp_path):
+    from report_tools import telco_snapshot
+
+    df = telco_snapshot()
+    df.to_csv(tmp_path / "telco.csv", index=False)
+    con = duckdb.connect(str(tmp_path / "telco.duckdb"))
+    con.register("frame", df)
+    con.execute("CREATE TABLE telco AS SELECT * FROM frame")
+    con.close()
+    params = dict(id_col="customerID", tenure_col="tenure", churned_col="Churn", window=1,
+                  segment_col="Contract", mrr_col="MonthlyCharges", currency="USD")
+    from_csv = run(tmp_path, name="csv", data_path=str(tmp_path / "telco.csv"), **params)
+    from_db = run(tmp_path, name="db", connection=f"duckdb://{tmp_path}/telco.duckdb",
+                  table="telco", **params)
+    assert summary(from_db) == summary(from_csv)
+    assert len(summary(from_db)[0]) == 3          # churn, retention, LTV
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is missing")
+def test_make_report_with_a_postgres_url_never_prints_its_password(warehouse, tables, tmp_path):
+    import subprocess
+    import sys
+
+    for name, df in tables.items():
+        if f"report_{name}" not in warehouse.frames:
+            warehouse.load(f"report_{name}", df)
+    url = _with_password(warehouse.url, warehouse.database, "pw" + uuid.uuid4().hex[:12])
+    secret = urlsplit(url).password
+    venv = Path(sys.prefix)
+    root = Path(__file__).resolve().parent.parent
+    args = " ".join(f"-p {k} '{v}'" for k, v in DATES_PARAMS.items())
+    done = subprocess.run(
+        ["make", "-s", "-C", str(root), "-o", str(venv / ".installed-stamp"), f"VENV={venv}",
+         "report", f"CONNECTION={url}", "TABLE=report_subscriptions",
+         f"REPORT_DIR={tmp_path}", f"ARGS={args}"], cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True,
+        timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert secret not in done.stdout + done.stderr
+    html = (tmp_path / "report.html").read_text()
+    assert "400 customers analysed" in html
+    assert secret not in html and secret not in (tmp_path / "report.ipynb").read_text()
