@@ -913,6 +913,10 @@ def open_sources(params: Mapping[str, Any], con: Any = None) -> dict[str, Source
             engine = _engine_name(name)
             label = "a pandas table" if isinstance(name, pd.DataFrame) else \
                 f"a {engine} table"
+            try:                                   # an Ibis table knows its own name
+                label = f"{name.get_name()} ({label})"
+            except Exception:                      # noqa: BLE001 (no name: a query, a frame)
+                pass
             return Source(name, label, "table", engine)
         if con is None:
             raise DataError(f"{parameter}: {name!r} is a table name, but no connection is "

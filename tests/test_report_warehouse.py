@@ -196,7 +196,10 @@ def test_an_ibis_table_from_python(files, tables):
     src = report.open_sources(dict(report.DEFAULTS, table=t))
     assert src["customers"].kind == "table" and src["customers"].engine == "duckdb"
     assert not src["customers"].in_memory
-    assert src["customers"].name == "a duckdb table"
+    assert src["customers"].name == "subscriptions (a duckdb table)"
+    rel = duckdb.connect(str(db), read_only=True).table("subscriptions")
+    assert report.open_sources(dict(report.DEFAULTS, table=rel))["customers"].name == \
+        "a duckdb table"
 
 
 def test_mask_url_and_scrub():
