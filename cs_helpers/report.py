@@ -10,6 +10,13 @@ particular to a report that someone else will read:
   :func:`table` displays a DataFrame as escaped HTML;
 - **formatting** for a reader: :func:`money` (with the currency), :func:`percent`,
   :func:`months` ("not reached" instead of ``inf``), :func:`p_value`;
+- **where the tables come from**: :func:`open_sources` opens a file, a table on a database
+  connection (:func:`connect`: ``postgresql://...``, ``duckdb:///file.duckdb``, ``$ENV_VAR``;
+  :func:`open_table` lists the tables when a name is wrong) or a table object passed from
+  Python; a database table is never loaded, its counting runs in the database
+  (:func:`nps_answers` counts NPS answers there). A password in a connection string is never
+  shown: :func:`mask_url` and :func:`scrub` mask it, :func:`hide_passwords` keeps it out of
+  papermill's parameters;
 - **the parameters** of the template: :func:`check_parameters` checks them against the table's
   columns and raises ONE :class:`cs_helpers.DataError` that lists every problem, with near
   matches;
