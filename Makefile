@@ -71,18 +71,17 @@ bench: $(SPARK_STAMP)  ## Time the KPIs on pandas, DuckDB and Spark at 1, 10, 50
 	$(BIN)/python benchmarks/bench_kpis.py --customers 10000000
 	$(BIN)/python benchmarks/bench_engines.py --sizes $(BENCH_SIZES)
 
-# The report (notebook A2 run by papermill): DATA may contain spaces (it is passed quoted and read
-# from this folder); SHOW_CODE=1 keeps the code in the HTML (same as ARGS="-p show_code True").
+# The report (notebook A2 run by papermill) on a file (DATA, which may contain spaces: it is passed
+# quoted and read from this folder) or on a database table (CONNECTION and TABLE: the counting runs
+# in the database; a password in CONNECTION is masked in the report and the executed notebook, and
+# this line is not echoed). SHOW_CODE=1 keeps the code in the HTML (ARGS="-p show_code True").
 # A table that breaks a rule stops papermill with the DataError message and a non-zero exit, and
 # leaves no HTML behind (an older report.html is removed first, so it cannot be mistaken for it).
 REPORT_DIR ?= reports
-report: $(STAMP)  ## KPI report on your table: make report DATA="my data.csv" ARGS="-p id_col 'Customer ID' ..."
-	@if [ -z "$(DATA)" ]; then echo "Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"] [SHOW_CODE=1]" >&2; exit 2; fi
-	@mkdir -p "$(REPORT_DIR)"
-	@rm -f "$(REPORT_DIR)/report.html"
-	$(BIN)/python -m cs_helpers.report run notebooks/A2_your_own_data.ipynb "$(REPORT_DIR)/report.ipynb" --cwd "$(CURDIR)" \
-		-p data_path "$(DATA)" $(if $(filter 1 true True yes,$(SHOW_CODE)),-p show_code True) $(ARGS)
-	$(BIN)/python -m cs_helpers.report html "$(REPORT_DIR)/report.ipynb"
+report: $(STAMP)  ## KPI report: make report DATA="my data.csv" (or CONNECTION="postgresql://..." TABLE=subs) ARGS="-p id_col 'Customer ID' ..."
+	@$(BIN)/python -m cs_helpers.report make --out-dir "$(REPORT_DIR)" --cwd "$(CURDIR)" \
+		$(if $(DATA),--data "$(DATA)") $(if $(CONNECTION),--connection "$(CONNECTION)") \
+		$(if $(TABLE),--table "$(TABLE)") $(if $(filter 1 true True yes,$(SHOW_CODE)),--show-code) $(ARGS)
 
 data:  ## Rebuild the simulated datasets in data/
 	@$(TASKS) data

@@ -481,6 +481,8 @@ TASKS = {
     "exercises": "Update the student copies in exercises/ (never overwrites your answers)",
     "site": "Render the executed notebooks to a static site in _site/",
     "slides": "Render each taught notebook as a reveal.js deck in _slides/",
+    "report": "KPI report (notebook A2) on a file or a database table: report --data FILE | "
+              "--connection URL --table NAME [-p name value ...]",
     "data": "Rebuild the simulated datasets in data/",
     "clean-notebooks": "Remove execution timestamps and the Python version from notebooks",
 }
@@ -501,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also install the Spark engine (set by CS_HELPERS_REQUIRE_SPARK=1)")
     parser.add_argument("task", choices=sorted(TASKS), metavar="TASK")
     parser.add_argument("args", nargs=argparse.REMAINDER,
-                        help="for lab: JupyterLab options; for clean-notebooks: notebook files")
+                        help="for lab: JupyterLab options; for clean-notebooks: notebook files; for "
+                             "report: --data/--connection/--table and papermill's -p options")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiet debugger warnings
@@ -539,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
             run([str(python), "-m", "cs_helpers.course.site", "site", "--out", "_site"])
         elif args.task == "slides":
             run([str(python), "-m", "cs_helpers.course.site", "slides", "--out", "_slides"])
+        elif args.task == "report":
+            run([str(python), "-m", "cs_helpers.report", "make", "--cwd", os.getcwd(),
+                 *args.args])
         elif args.task == "data":
             run([str(python), "-m", "cs_helpers.simulate", "--out", "data"])
         elif args.task == "clean-notebooks":

@@ -10,6 +10,13 @@ particular to a report that someone else will read:
   :func:`table` displays a DataFrame as escaped HTML;
 - **formatting** for a reader: :func:`money` (with the currency), :func:`percent`,
   :func:`months` ("not reached" instead of ``inf``), :func:`p_value`;
+- **where the tables come from**: :func:`open_sources` opens a file, a table on a database
+  connection (:func:`connect`: ``postgresql://...``, ``duckdb:///file.duckdb``, ``$ENV_VAR``;
+  :func:`open_table` lists the tables when a name is wrong) or a table object passed from
+  Python; a database table is never loaded, its counting runs in the database
+  (:func:`nps_answers` counts NPS answers there). A password in a connection string is never
+  shown: :func:`mask_url` and :func:`scrub` mask it, :func:`hide_passwords` keeps it out of
+  papermill's parameters;
 - **the parameters** of the template: :func:`check_parameters` checks them against the table's
   columns and raises ONE :class:`cs_helpers.DataError` that lists every problem, with near
   matches;
@@ -50,7 +57,9 @@ __all__ = ["NOT_GIVEN", "esc", "plot_label", "table", "money", "percent", "month
            "mrr_churn_from_dates", "plot_curves", "to_html", "Notes", "PARAMETERS",
            "DEFAULTS", "COURSE", "course_defaults", "ltv_with_band", "Revenue",
            "revenue_from_table", "revenue_from_dates", "revenue_sentence", "check_segments",
-           "MAX_SEGMENTS", "run_papermill"]
+           "MAX_SEGMENTS", "run_papermill", "mask_url", "scrub", "connect", "list_tables",
+           "open_table", "Source", "open_sources", "nps_answers", "CONNECTION_ENV",
+           "hide_passwords", "make_report"]
 
 #: The template's value for a parameter that was not given (``None`` means "no such column").
 NOT_GIVEN = ""
@@ -236,6 +245,8 @@ def p_value(p: float) -> str:
 #: report echoes them in its last section; a test keeps this list and the cell in step).
 PARAMETERS = {
     "data_path": "the customers table (CSV, Parquet or Excel)",
+    "connection": "database connection string (password masked), instead of data_path",
+    "table": "the customers table in that database",
     "engine": "where the counting ran (pandas, duckdb or spark)",
     "encoding": "CSV text encoding (None: detected)",
     "sep": "CSV separator (None: detected)",
@@ -263,15 +274,17 @@ PARAMETERS = {
     "revenue_id_col": "its customer id column (default: id_col)",
     "revenue_month_col": "its month column",
     "revenue_mrr_col": "its revenue column",
+    "revenue_table": "monthly revenue table in the database",
     "nps_path": "NPS answers table",
+    "nps_table": "NPS answers table in the database",
     "score_col": "its 0-10 answer column",
     "nps_cluster_col": "its customer id column (answers from one customer grouped)",
     "show_code": "code shown in the HTML report",
 }
 
 #: The template's default values (its parameters cell; a test keeps the two in step).
-DEFAULTS = {"data_path": None, "engine": "pandas", "encoding": None, "sep": None, "sheet": None,
-            "decimal": ".",
+DEFAULTS = {"data_path": None, "connection": None, "table": None, "engine": "pandas",
+            "encoding": None, "sep": None, "sheet": None, "decimal": ".",
             "id_col": NOT_GIVEN, "start_col": NOT_GIVEN, "end_col": NOT_GIVEN,
             "as_of": NOT_GIVEN, "date_format": None, "dayfirst": None, "observed_from": None,
             "tenure_col": NOT_GIVEN, "churned_col": NOT_GIVEN, "tenure_unit": "months",
@@ -279,7 +292,8 @@ DEFAULTS = {"data_path": None, "engine": "pandas", "encoding": None, "sep": None
             "gross_margin": 0.8, "discount_rate": 0.08, "horizon_months": 60,
             "revenue_path": NOT_GIVEN, "revenue_id_col": NOT_GIVEN,
             "revenue_month_col": NOT_GIVEN, "revenue_mrr_col": NOT_GIVEN,
-            "nps_path": NOT_GIVEN, "score_col": NOT_GIVEN, "nps_cluster_col": NOT_GIVEN,
+            "revenue_table": NOT_GIVEN, "nps_path": NOT_GIVEN, "nps_table": NOT_GIVEN,
+            "score_col": NOT_GIVEN, "nps_cluster_col": NOT_GIVEN,
             "show_code": False}
 
 #: What fills the parameters that were not given when the template runs on the course data
@@ -626,6 +640,364 @@ def read(source: Any, engine: str = "pandas", *, id_col: Any = None, encoding: s
             raise
     return engines.read(source, engine, encoding=encoding, sep=sep, sheet=sheet,
                         decimal=decimal)
+
+
+# --------------------------------------------------------------------------------------------
+# where the tables come from: a file, a database connection, or a table object
+# --------------------------------------------------------------------------------------------
+
+#: Environment variable through which ``python -m cs_helpers.report run`` hands a connection
+#: string with a password to the notebook's kernel: the notebook itself (its parameters, its
+#: outputs, the HTML) only ever holds the string with the password masked (:func:`mask_url`).
+CONNECTION_ENV = "CS_HELPERS_REPORT_CONNECTION"
+#: What a password is replaced with.
+MASK = "***"
+_SECRET_KEYS = ("password", "passwd", "pwd", "token", "secret", "private_key_passphrase",
+                "private_key", "access_token", "api_key")
+
+
+def _userinfo(url: str) -> tuple[int, int] | None:
+    """Where ``user:password`` sits in ``scheme://user:password@host...``, or None."""
+    if "://" not in url:
+        return None
+    begin = url.index("://") + 3
+    rest = url[begin:]
+    cut = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0],
+              default=len(rest))
+    at = rest.rfind("@", 0, cut)
+    if at < 0 and "@" in rest[cut:]:          # a password holding '/' (not URL-encoded)
+        at = rest.rfind("@")
+    if at < 0:
+        return None
+    return begin, begin + at
+
+
+def _secrets(url: str) -> list[str]:
+    """The passwords and tokens written in a connection string (raw and URL-decoded)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    found = []
+    where = _userinfo(url)
+    if where is not None:
+        user, sep, password = url[where[0]:where[1]].partition(":")
+        if sep and password and password != MASK:
+            found += [password, unquote(password)]
+    query = urlsplit(url).query if "://" in url else ""
+    for key, value in parse_qsl(query, keep_blank_values=False):
+        if key.lower() in _SECRET_KEYS and value != MASK:
+            found.append(value)
+    return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def mask_url(text: Any) -> str:
+    """``text`` with the password (and any ``password=``/``token=`` value) of a connection
+    string replaced by ``***``, for showing it.
+
+    Examples
+    --------
+    >>> mask_url("postgresql://ana:s3cret@db.example.com:5432/crm")
+    'postgresql://ana:***@db.example.com:5432/crm'
+    >>> mask_url("snowflake://ana@acct/DB/PUBLIC?warehouse=WH&password=x")
+    'snowflake://ana@acct/DB/PUBLIC?warehouse=WH&password=***'
+    >>> mask_url("postgresql://ana@db/crm"), mask_url("duckdb:///data/billing.db")
+    ('postgresql://ana@db/crm', 'duckdb:///data/billing.db')
+    """
+    import re
+
+    url = str(text)
+    where = _userinfo(url)
+    if where is not None:
+        user, sep, password = url[where[0]:where[1]].partition(":")
+        if sep and password:
+            url = url[:where[0]] + f"{user}:{MASK}" + url[where[1]:]
+    keys = "|".join(_SECRET_KEYS)
+    return re.sub(rf"(?i)([?&;](?:{keys})=)[^&;#]*", rf"\g<1>{MASK}", url)
+
+
+def scrub(message: Any, url: str) -> str:
+    """``message`` with every secret of ``url`` replaced by ``***`` (for a driver's error).
+
+    Examples
+    --------
+    >>> scrub("password authentication failed (pw s3cret)", "postgresql://a:s3cret@h/d")
+    'password authentication failed (pw ***)'
+    """
+    text = str(message)
+    for secret in _secrets(url):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _connection_text(connection: Any) -> str:
+    """The full connection string: ``$NAME`` is read from the environment variable NAME, and
+    a masked string is completed from :data:`CONNECTION_ENV` (set by ``report run``)."""
+    import os
+
+    text = str(connection).strip()
+    if text.startswith("$"):
+        name = text[1:].strip("{}")
+        if not os.environ.get(name):
+            raise DataError(f"connection: the environment variable {name} is not set (or is "
+                            "empty); set it to the connection string before running the "
+                            "report, e.g. export "
+                            f"{name}=\"postgresql://analyst@db.example.com:5432/crm\".")
+        return os.environ[name].strip()
+    if MASK in text:
+        full = os.environ.get(CONNECTION_ENV, "")
+        if full and mask_url(full) == text:
+            return full
+        raise DataError(f"connection: {text!r} has a masked password ({MASK}) and the full "
+                        f"string is not in {CONNECTION_ENV}. Pass the connection string to "
+                        "`make report CONNECTION=...`, or keep the password out of it "
+                        "(~/.pgpass, PGPASSWORD) or the whole string in an environment "
+                        "variable: -p connection '$CS_WAREHOUSE_URL'.")
+    return text
+
+
+def connect(connection: Any) -> Any:
+    """An Ibis connection for the report's ``connection`` parameter.
+
+    ``connection`` is a connection string Ibis understands (``postgresql://user@host:5432/db``,
+    ``snowflake://...``...), ``duckdb:///path/to/file.db`` (a DuckDB database file, opened
+    read-only; ``duckdb://relative/file.db`` for a path relative to the working folder), or
+    ``$NAME``: the connection string is in the environment variable ``NAME``. A failure is a
+    :class:`DataError` that shows the string with its password masked (:func:`mask_url`).
+
+    Examples
+    --------
+    >>> connect("duckdb:///no/such/file.db")
+    Traceback (most recent call last):
+    ...
+    cs_helpers.errors.DataError: connection: DuckDB file not found: /no/such/file.db (duckdb:///path/to/file.db is an absolute path, duckdb://file.db a path relative to the working folder).
+    """
+    text = _connection_text(connection)
+    shown = mask_url(text)
+    if "://" not in text:
+        raise DataError(f"connection: {shown!r} is not a connection string; write it as "
+                        "postgresql://user@host:5432/database or duckdb:///path/to/file.db "
+                        "(or $NAME for one kept in the environment variable NAME).")
+    import ibis
+
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() == "duckdb":
+        path = rest.split("?", 1)[0]
+        if not path or path == ":memory:" or not Path(path).is_file():
+            raise DataError(f"connection: DuckDB file not found: {path or '(none)'} "
+                            "(duckdb:///path/to/file.db is an absolute path, duckdb://file.db "
+                            "a path relative to the working folder).")
+        try:
+            return ibis.duckdb.connect(path, read_only=True)
+        except Exception as exc:               # noqa: BLE001 (any driver error, reworded)
+            first = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else
+                          type(exc).__name__, text)
+            raise DataError(f"connection: DuckDB could not open {path}: {first}") from None
+    try:
+        return ibis.connect(text)
+    except Exception as exc:                   # noqa: BLE001 (any driver error, reworded)
+        lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
+        first = scrub(" ".join(lines[:2]) if lines else type(exc).__name__, text)
+        raise DataError(f"connection: could not connect to {shown}: {first}") from None
+
+
+def list_tables(con: Any) -> list[str]:
+    """The tables and views a connection can see, ``schema.table`` outside its default
+    schema (from ``information_schema``; Ibis's ``list_tables`` where that is missing)."""
+    try:
+        cur = con.raw_sql("SELECT table_schema, table_name FROM information_schema.tables "
+                          "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') "
+                          "ORDER BY 1, 2")
+        rows = cur.fetchall()
+        default_cur = con.raw_sql("SELECT current_schema()")
+        default = default_cur.fetchall()[0][0]
+        for c in (cur, default_cur):
+            if hasattr(c, "close"):
+                c.close()
+        return [t if s == default else f"{s}.{t}" for s, t in rows]
+    except Exception:                          # noqa: BLE001 (a backend without it)
+        return sorted(con.list_tables())
+
+
+def open_table(con: Any, name: Any, *, parameter: str = "table", where: str = "") -> Any:
+    """Table ``name`` (``schema.table`` for another schema) of the Ibis connection ``con``.
+
+    A name that is not there is a :class:`DataError` listing the tables the connection can
+    see, with near matches (``where`` names the connection in the message, masked).
+    """
+    text = str(name).strip()
+    schema, _, table_name = text.rpartition(".")
+    try:
+        return con.table(table_name, database=schema or None)
+    except Exception as exc:                   # noqa: BLE001 (TableNotFound, or no schema)
+        seen = list_tables(con)
+        place = f" in {where}" if where else ""
+        if not seen:
+            listing = "It sees no table at all (check the database and the user's rights)."
+        else:
+            listing = "Tables it can see: " + ", ".join(repr(t) for t in seen[:40]) + (
+                f", … ({len(seen)} tables)." if len(seen) > 40 else ".")
+        cause = "" if type(exc).__name__ == "TableNotFound" else (
+            f" ({type(exc).__name__}: {scrub(str(exc).strip().splitlines()[0][:200], where)})"
+            if str(exc).strip() else "")
+        raise DataError(f"{parameter}: no table {text!r}{place}{cause}.{_near(text, seen)} "
+                        f"{listing} Pass -p {parameter} <name> (schema.name for a table "
+                        "in another schema).") from None
+
+
+class Source:
+    """One table of the report and where it came from.
+
+    ``table``: a pandas DataFrame (a file read by pandas) or an engine table (DuckDB relation,
+    Spark DataFrame, Ibis table...); ``name``: how the report names it (never a password);
+    ``kind``: ``"file"``, ``"database"`` (a table name on ``connection``) or ``"table"`` (a
+    table object passed from Python); ``engine``: where its counting runs (``pandas``,
+    ``duckdb``, ``spark``, ``postgres``...).
+    """
+
+    def __init__(self, table: Any, name: str, kind: str, engine: str):
+        self.table, self.name, self.kind, self.engine = table, name, kind, engine
+
+    @property
+    def in_memory(self) -> bool:
+        """True when the rows are a pandas DataFrame (every step of the report can use them)."""
+        return isinstance(self.table, pd.DataFrame)
+
+    def __repr__(self) -> str:
+        return f"Source({self.name!r}, kind={self.kind!r}, engine={self.engine!r})"
+
+
+def _engine_name(table: Any) -> str:
+    from . import engines
+
+    kind = engines.engine_of(table)
+    if kind == "ibis":
+        try:
+            return str(table.get_backend().name)
+        except Exception:                      # noqa: BLE001
+            return "ibis"
+    return kind
+
+
+def open_sources(params: Mapping[str, Any], con: Any = None) -> dict[str, Source]:
+    """The report's tables from its parameters: ``{"customers": ..., "revenue": ...,
+    "nps": ...}`` (the last two only when given), as :class:`Source` objects.
+
+    The customers table is a file (``data_path``), a table name on a database
+    (``connection`` plus ``table``), or a table object passed from Python (``table`` set to an
+    Ibis table, a DuckDB relation, a Spark or polars DataFrame). The revenue table is
+    ``revenue_path`` (a file) or ``revenue_table`` (a name on the same connection, or a
+    table object); NPS answers likewise (``nps_path`` or ``nps_table``). Files are read with
+    :func:`read` (NPS answers always by pandas); database tables are not read at all: the
+    report's counting runs in the database. ``con`` is an open connection to use instead of
+    ``connection``.
+    """
+    p = {name: params.get(name, DEFAULTS[name]) for name in PARAMETERS}
+    problems = []
+    data_path, connection, table = p["data_path"], p["connection"], p["table"]
+    given_table = _given(table) and table is not None
+    if _given(data_path) and data_path is not None and (_given(connection) and connection
+                                                        is not None or given_table):
+        problems.append("data_path and connection/table are both given: the customers come "
+                        "from a file (data_path) or from a database table (connection and "
+                        "table), not both.")
+    if (given_table or _given(connection) and connection is not None) and \
+            p["engine"] != "pandas":
+        problems.append(f"engine: {p['engine']!r} applies to files; a database table is "
+                        "counted in its own database (leave engine out).")
+    for other in ("revenue", "nps"):
+        if _given(p[f"{other}_path"]) and _given(p[f"{other}_table"]):
+            problems.append(f"{other}_path and {other}_table are both given: pass one.")
+    if problems:
+        raise DataError("The report cannot tell where the tables are:\n"
+                        + "\n".join(f"  - {x}" for x in problems))
+    has_connection = (_given(connection) and connection is not None) or con is not None
+    where = mask_url(_connection_text(connection)) if _given(connection) and \
+        connection is not None else "the connection"
+    if has_connection and con is None:
+        con = connect(connection)
+
+    def from_name(name: Any, parameter: str) -> Source:
+        if not isinstance(name, str):              # a table object passed from Python
+            engine = _engine_name(name)
+            label = "a pandas table" if isinstance(name, pd.DataFrame) else \
+                f"a {engine} table"
+            try:                                   # an Ibis table knows its own name
+                label = f"{name.get_name()} ({label})"
+            except Exception:                      # noqa: BLE001 (no name: a query, a frame)
+                pass
+            return Source(name, label, "table", engine)
+        if con is None:
+            raise DataError(f"{parameter}: {name!r} is a table name, but no connection is "
+                            "given: pass -p connection postgresql://user@host:5432/database "
+                            "(or duckdb:///path/to/file.db) with it.")
+        t = open_table(con, name, parameter=parameter, where=where)
+        return Source(t, f"{name} ({where})", "database", _engine_name(t))
+
+    out: dict[str, Source] = {}
+    engine = p["engine"]
+    if given_table:
+        out["customers"] = from_name(table, "table")
+    elif has_connection:
+        seen = list_tables(con)
+        raise DataError(f"table: not given: the customers table in {where}. Tables it can "
+                        "see: " + (", ".join(repr(x) for x in seen[:40]) or "none") + ". Pass "
+                        "-p table <name>.")
+    else:
+        path = Path(str(data_path))
+        out["customers"] = Source(read(path, engine, id_col=p["id_col"],
+                                       encoding=p["encoding"], sep=p["sep"], sheet=p["sheet"],
+                                       decimal=p["decimal"]), path.name, "file", engine)
+    if _given(p["revenue_table"]) and p["revenue_table"] is not None:
+        out["revenue"] = from_name(p["revenue_table"], "revenue_table")
+    elif _given(p["revenue_path"]) and p["revenue_path"] is not None:
+        path = Path(str(p["revenue_path"]))
+        ids = p["revenue_id_col"] or p["id_col"]
+        out["revenue"] = Source(read(path, engine, id_col=ids), path.name, "file", engine)
+    if _given(p["nps_table"]) and p["nps_table"] is not None:
+        out["nps"] = from_name(p["nps_table"], "nps_table")
+    elif _given(p["nps_path"]) and p["nps_path"] is not None:
+        path = Path(str(p["nps_path"]))
+        out["nps"] = Source(read(path, "pandas", id_col=p["nps_cluster_col"]), path.name,
+                            "file", "pandas")
+    return out
+
+
+def nps_answers(answers: Any, score_col: str, cluster_col: str | None = None
+                ) -> tuple[pd.Series, pd.Series | None]:
+    """The NPS answers as :func:`cs_helpers.nps.summary` takes them (scores, and who answered).
+
+    From a pandas table, its two columns. From an engine table (a database table...), the
+    answers are counted per (score, customer) in the engine and only those counts come back;
+    they are then written out once per answer, which gives :func:`cs_helpers.nps.summary`
+    exactly the same numbers (it depends only on how often each score occurs, per customer
+    when clustered). The rules on the scores are those of :func:`cs_helpers.nps.summary`.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> rel = duckdb.sql("SELECT * FROM (VALUES ('a', 10), ('a', 9), ('b', 3)) t(id, score)")
+    >>> scores, who = nps_answers(rel, "score", "id")
+    >>> sorted(zip(who, scores))
+    [('a', 9), ('a', 10), ('b', 3)]
+    """
+    from .engines.table import wrap
+
+    if isinstance(answers, pd.DataFrame):
+        errors.check_columns(answers, [score_col, cluster_col], "NPS answers")
+        return answers[score_col], (answers[cluster_col] if cluster_col else None)
+    t = wrap(answers)
+    t.check_columns([score_col, cluster_col], "NPS answers")
+    keys = {"score": t[score_col]}
+    if cluster_col:
+        keys["who"] = t[cluster_col].cast("string")
+    counted = t.t.group_by(**keys).aggregate(n=t.t.count())
+    got = t.run(counted)
+    order = ["who", "score"] if cluster_col else ["score"]
+    got = got.sort_values(order, ignore_index=True, na_position="last")
+    reps = got["n"].to_numpy(dtype=np.int64)
+    scores = pd.Series(np.repeat(got["score"].to_numpy(), reps), name=score_col)
+    who = (pd.Series(np.repeat(got["who"].to_numpy(dtype=object), reps), name=cluster_col)
+           if cluster_col else None)
+    return scores, who
 
 
 # --------------------------------------------------------------------------------------------
@@ -1144,11 +1516,38 @@ def to_html(notebook: Any, out: Any = None, *, show_code: bool | None = None) ->
     return target
 
 
+def hide_passwords(args: Sequence[str]) -> list[str]:
+    """papermill's arguments with a password in ``-p connection URL`` masked.
+
+    The full string goes to the environment variable :data:`CONNECTION_ENV`, which the
+    notebook's kernel inherits and :func:`connect` reads back; papermill writes only the masked
+    string into the executed notebook (its parameters cell and metadata).
+
+    Examples
+    --------
+    >>> import os
+    >>> hide_passwords(["a.ipynb", "-p", "connection", "postgresql://ana:pw@db/crm"])
+    ['a.ipynb', '-p', 'connection', 'postgresql://ana:***@db/crm']
+    >>> os.environ.pop(CONNECTION_ENV)
+    'postgresql://ana:pw@db/crm'
+    """
+    import os
+
+    out = list(args)
+    for i in range(len(out) - 2):
+        if out[i] in ("-p", "--parameters", "-r", "--parameters_raw") and \
+                out[i + 1] == "connection" and _secrets(out[i + 2]):
+            os.environ[CONNECTION_ENV] = out[i + 2]
+            out[i + 2] = mask_url(out[i + 2])
+    return out
+
+
 def run_papermill(args: Sequence[str]) -> int:
     """Run papermill's command line with ``args``; a failing cell prints only its error.
 
     ``make report`` uses it: a table that breaks a rule ends with the ``DataError`` message
     (not papermill's traceback) and exit status 1; the executed notebook is still written.
+    A password in ``-p connection URL`` never reaches the notebook (:func:`hide_passwords`).
     """
     import sys
 
@@ -1156,10 +1555,57 @@ def run_papermill(args: Sequence[str]) -> int:
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        papermill_cli.main(args=list(args), prog_name="papermill", standalone_mode=False)
+        papermill_cli.main(args=hide_passwords(args), prog_name="papermill",
+                           standalone_mode=False)
     except PapermillExecutionError as exc:
         print(f"\n{exc.ename}: {exc.evalue}", file=sys.stderr)
         return 1
+    return 0
+
+
+#: Notebook A2 (in a source checkout, beside the package).
+TEMPLATE = Path(__file__).resolve().parent.parent / "notebooks" / "A2_your_own_data.ipynb"
+
+
+def make_report(*, data: str | None = None, connection: str | None = None,
+                table: str | None = None, out_dir: str | Path = "reports",
+                cwd: str | Path = ".", show_code: bool = False,
+                extra: Sequence[str] = (), template: str | Path = TEMPLATE) -> int:
+    """What ``make report`` and ``python tasks.py report`` run: notebook A2 by papermill on a
+    file (``data``) or a database table (``connection`` and ``table``), then the HTML.
+
+    ``extra`` are papermill's own arguments (``-p id_col 'Customer ID' ...``). An older
+    ``report.html`` is removed first, so a failed run cannot leave one that looks current.
+    Returns the exit status (1 when the report stopped on a ``DataError``).
+    """
+    import sys
+
+    target = Path(str(out_dir))
+    given_source = any(a in ("data_path", "connection", "table") for a in extra)
+    if not (data or connection or table or given_source):
+        print("Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]\n"
+              "   or: make report CONNECTION=postgresql://user@host:5432/db TABLE=subscriptions "
+              "[ARGS=...]\n(python tasks.py report --data ... / --connection ... --table ...)",
+              file=sys.stderr)
+        return 2
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "report.html").unlink(missing_ok=True)
+    args = [str(template), str(target / "report.ipynb"), "--cwd", str(cwd)]
+    if data:
+        args += ["-p", "data_path", data]
+    if connection:
+        args += ["-p", "connection", connection]
+    if table:
+        args += ["-p", "table", table]
+    if show_code:
+        args += ["-p", "show_code", "True"]
+    args += list(extra)
+    shown = [mask_url(a) for a in hide_passwords(args)]
+    print("papermill " + " ".join(shown), file=sys.stderr)
+    status = run_papermill(args)
+    if status:
+        return status
+    print(f"Report: {to_html(target / 'report.ipynb')}")
     return 0
 
 
@@ -1170,9 +1616,26 @@ def _main(argv: Iterable[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["run"]:                 # papermill's own options follow
         return run_papermill(args[1:])
+    if args[:1] == ["make"]:                # make report / tasks.py report
+        mk = argparse.ArgumentParser(prog="python -m cs_helpers.report make", allow_abbrev=False,
+                                     description="Run notebook A2 on a file or a database "
+                                     "table and write reports/report.html; papermill's "
+                                     "arguments (-p name value) follow.")
+        mk.add_argument("--data", default=None, help="the customers file")
+        mk.add_argument("--connection", default=None,
+                        help="database connection string (postgresql://..., duckdb:///f.db)")
+        mk.add_argument("--table", default=None, help="the customers table in that database")
+        mk.add_argument("--out-dir", default="reports")
+        mk.add_argument("--cwd", default=".")
+        mk.add_argument("--show-code", action="store_true")
+        mk.add_argument("--template", default=str(TEMPLATE))
+        known, extra = mk.parse_known_args(args[1:])
+        return make_report(data=known.data or None, connection=known.connection or None,
+                           table=known.table or None, out_dir=known.out_dir, cwd=known.cwd,
+                           show_code=known.show_code, extra=extra, template=known.template)
     parser = argparse.ArgumentParser(prog="python -m cs_helpers.report",
                                      description="Report helpers for notebook A2: 'run' "
-                                     "(papermill's arguments) and 'html'.")
+                                     "(papermill's arguments), 'make' and 'html'.")
     sub = parser.add_subparsers(dest="command", required=True)
     html = sub.add_parser("html", help="write an executed report notebook as HTML")
     html.add_argument("notebook")
