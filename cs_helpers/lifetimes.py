@@ -43,13 +43,22 @@ __all__ = ["DAYS_PER_MONTH", "MONTH_DEFINITIONS", "TENURE_UNITS", "calendar_mont
 MONTH_DEFINITIONS: tuple[str, str] = ("calendar", "average")
 
 
-def _month_anniversary(month_ordinal: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """The date (datetime64[D]) with day ``day`` in the month ``month_ordinal`` (months since
-    1970-01), the day clipped to the month's length, as a billing date is."""
-    first = month_ordinal.astype("datetime64[M]").astype("datetime64[D]")
-    next_first = (month_ordinal + 1).astype("datetime64[M]").astype("datetime64[D]")
-    length = (next_first - first).astype(np.int64)
-    return first + (np.minimum(day, length) - 1).astype("timedelta64[D]")
+def _month_firsts(*dates: np.ndarray) -> np.ndarray:
+    """The first day (as days since 1970-01-01) of every month from the earliest of ``dates``
+    to two months after the latest: a small table that replaces numpy's slow per-element
+    calendar conversions (datetime64[D] to [M] and back) in :func:`calendar_months`."""
+    lo = min(d.min() for d in dates).astype("datetime64[M]")
+    hi = max(d.max() for d in dates).astype("datetime64[M]") + 2
+    return np.arange(lo, hi + 1).astype("datetime64[D]").astype(np.int64)
+
+
+def _month_anniversary(month: np.ndarray, day: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """The date (days since 1970-01-01) with day ``day`` in the month at index ``month`` of the
+    table ``firsts`` (see :func:`_month_firsts`), the day clipped to the month's length, as a
+    billing date is."""
+    first = firsts[month]
+    length = firsts[month + 1] - first
+    return first + np.minimum(day, length) - 1
 
 
 def calendar_months(start: Any, stop: Any) -> np.ndarray:
@@ -79,15 +88,23 @@ def calendar_months(start: Any, stop: Any) -> np.ndarray:
     """
     s = np.asarray(start, dtype="datetime64[D]")
     e = np.asarray(stop, dtype="datetime64[D]")
-    s_month = s.astype("datetime64[M]")
-    day = (s - s_month.astype("datetime64[D]")).astype(np.int64) + 1
-    s_ord = s_month.astype(np.int64)
-    k = e.astype("datetime64[M]").astype(np.int64) - s_ord
-    passed = _month_anniversary(s_ord + k, day)
-    k = np.where(passed > e, k - 1, k)
-    last = _month_anniversary(s_ord + k, day)
-    following = _month_anniversary(s_ord + k + 1, day)
-    frac = (e - last).astype(np.int64) / (following - last).astype(np.int64)
+    if s.size == 0:
+        return np.zeros(0)
+    firsts = _month_firsts(s, e)
+    s_days = s.astype(np.int64)
+    e_days = e.astype(np.int64)
+    # each date's month as an index into the table, looked up by day (one entry per day of the
+    # table's span: a few thousand, cheap to index, unlike a search or a calendar conversion)
+    month_of_day = np.repeat(np.arange(firsts.size - 1), np.diff(firsts))
+    s_month = month_of_day[s_days - firsts[0]]
+    e_month = month_of_day[e_days - firsts[0]]
+    day = s_days - firsts[s_month] + 1
+    k = e_month - s_month
+    passed = _month_anniversary(s_month + k, day, firsts)
+    k = np.where(passed > e_days, k - 1, k)
+    last = _month_anniversary(s_month + k, day, firsts)
+    following = _month_anniversary(s_month + k + 1, day, firsts)
+    frac = (e_days - last) / (following - last)
     return k + frac
 
 
