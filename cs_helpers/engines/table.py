@@ -561,8 +561,9 @@ class Table:
 
         text = {out: col for out, col in columns.items()
                 if self.kinds[col] not in ("date", "timestamp")}
-        for i, col in enumerate(text.values()):
-            self.date(col, collect(i))
+        for i, (out, col) in enumerate(columns.items()):
+            if out in text:
+                self.date(col, collect(i))
         a = once(self.t.mutate(**pieces)) if pieces else self.t
         read = Table(self.runner, a)
         read.plans = dict(self.plans)
