@@ -19,6 +19,7 @@ import pandas as pd
 from .. import dates, errors
 from ..errors import DataError
 from .table import (
+    ONCE,
     Table,
     count_if,
     date_rules,
@@ -27,12 +28,13 @@ from .table import (
     not_a_number,
     period,
     warn_duplicate_rows,
+    where,
     with_months,
     wrap,
 )
 
 #: Helper columns holding the dates read once (dropped from what a user sees).
-_HELPERS = ("__cs_start", "__cs_end")
+_HELPERS = ("__cs_start", "__cs_end", ONCE)
 
 ENDED_BEFORE = ("customers whose subscription ended by observed_from={window} (the table "
                 "cannot represent them fairly: others who ended before then are missing)")
@@ -82,8 +84,8 @@ def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: 
         # each date read once into a helper column: the rules and the month arithmetic refer
         # to it many times, and a date read from text is a long expression
         keep_cols = [c for c in t.columns if c not in _HELPERS]
-        d = t.derive(t.t.select(*keep_cols, **{_HELPERS[0]: t.date(start_col),
-                                               _HELPERS[1]: t.date(end_col)}))
+        d = t.derive(t.derive(t.t.select(*keep_cols)).with_dates(
+            {_HELPERS[0]: start_col, _HELPERS[1]: end_col}))
         start, end = d[_HELPERS[0]], d[_HELPERS[1]]
     rules = date_rules(d, start_col, False, start) + date_rules(d, end_col, True, end)
     order = [(end_col, "an end date must not be before its start date", end < start)]
@@ -146,7 +148,7 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
                                    n_gone, ids, stacklevel=4)
         keep = keep & ~gone
         extra[_STOPS[1]] = (s.start > window).ifelse(s.start, window)
-    base = d.t.filter(keep).mutate(**{_STOPS[0]: s.start, _STOPS[2]: s.end})
+    base = where(d.t, keep).mutate(**{_STOPS[0]: s.start, _STOPS[2]: s.end})
     base = base.mutate(**{_STOPS[3]: base[_STOPS[2]].coalesce(literal_date(s.as_of))},
                        **extra)
     base = with_months(base, _STOPS[0], _STOPS[3], "duration", month)
@@ -175,7 +177,7 @@ def subscription_periods(subs: Any, freq: str, as_of: Any, id_col: str | None,
     t = wrap(subs)
     s = _clean_subscriptions(t, id_col, start_col, end_col, as_of,
                              date_format=date_format, dayfirst=dayfirst)
-    x = s.t.t.filter(s.keep).select(s=period(s.start, freq), e=period(s.end, freq))
+    x = where(s.t.t, s.keep).select(s=period(s.start, freq), e=period(s.end, freq))
     g = x.group_by("s", "e").aggregate(customers=x.count())
     got = s.t.run(g.select(start=g.s, end=g.e.coalesce(g.s), ended=g.e.notnull(),
                            customers=g.customers))

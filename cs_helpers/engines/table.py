@@ -297,6 +297,41 @@ def with_months(table: ir.Table, start: str, stop: str, name: str, month: str) -
     return t.drop(*_STEPS)
 
 
+#: The column :func:`once` adds (a random number nobody reads).
+ONCE = "__cs_once"
+
+
+def once(table: ir.Table) -> ir.Table:
+    """``table`` (a projection) computed once per row, not re-expanded where it is used.
+
+    A planner may merge a subquery into the query above it, replacing each reference to a
+    column by the column's expression (PostgreSQL does: a date read from text, some 25 kB of
+    SQL, was then evaluated at each of the dozen places the checks and the month arithmetic
+    use it, and once more inside each of those: 35 s to minutes on 24,000 rows). A volatile
+    function in the projection forbids that merge (PostgreSQL, Snowflake, BigQuery and Spark
+    never duplicate a volatile expression), so the projection is evaluated once per row and
+    everything above it reads its columns. ``random()`` costs next to nothing.
+    """
+    return table.mutate(**{ONCE: ibis.random()})
+
+
+def where(table: ir.Table, cond: ir.BooleanValue) -> ir.Table:
+    """``table.filter(cond)``, kept above a :func:`once` projection.
+
+    A planner may also push a filter down into the projection it reads, substituting the
+    columns' expressions (PostgreSQL does, for every column that is not volatile), and so read
+    the date again from text in the filter. A condition that also reads the volatile column
+    stays where it is written: ``cond OR random < 0`` is ``cond`` (random() is never negative)
+    as a single condition that cannot be split.
+    """
+    if ONCE in table.columns:
+        cond = cond | (table[ONCE] < 0)
+    return table.filter(cond)
+
+
+_where = where      # Table.first_ids has an argument of that name
+
+
 def period(day: ir.DateValue, freq: str) -> ir.IntegerValue:
     """The pandas period ordinal of a date (months/quarters/years since 1970)."""
     if freq == "M":
@@ -460,9 +495,13 @@ class Table:
                           forms[col].isin(list(plan.bad)), id_col)
             self.plans[col] = plan
 
-    def date(self, col: str) -> ir.DateValue:
+    def date(self, col: str, leaf: Any = None) -> ir.DateValue:
         """``col`` as a date (NULL for missing, blank or unreadable values), read by the plan
-        :meth:`plan_dates` made for it."""
+        :meth:`plan_dates` made for it.
+
+        ``leaf(name, expr)`` (used by :meth:`with_dates`) may replace each piece read from the
+        text (the trimmed text, each date part, each form test) by a column computed earlier."""
+        leaf = leaf or (lambda name, expr: expr)
         c, kind = self.t[col], self.kinds[col]
         if kind == "date":
             return c
@@ -470,17 +509,21 @@ class Table:
             return c.cast("date")
         if col not in self.plans:
             self.plan_dates([col], None, "input")
-        plan, x = self.plans[col], self.date_text(col)
+        plan, x = self.plans[col], leaf("x", self.date_text(col))
         P, parts = dates.PATTERNS, dates.PARTS
 
         def ymd(form: str, y: int = 1, m: int = 2, d: int = 3) -> ir.DateValue:
-            return make_date(*(_group_int(x, parts[form], k) for k in (y, m, d)))
+            return make_date(*(leaf(f"{form}{k}", _group_int(x, parts[form], k))
+                               for k in (y, m, d)))
 
-        iso = matches(x, P["iso"]).fill_null(False)
+        def is_form(form: str) -> ir.BooleanValue:
+            return leaf(f"is_{form}", matches(x, P[form]).fill_null(False))
+
+        iso = is_form("iso")
         if plan.fmt is not None:
             return iso.ifelse(ymd("iso"), self._strptime(x, plan.fmt))
         if plan.excel:
-            serial = matches(x, P["serial"]).fill_null(False)
+            serial = is_form("serial")
             whole = x.re_extract(r"^([0-9]{1,5})", 1).nullif("").cast("int64")
             shifted = (ibis.date(dates.EXCEL_EPOCH) + whole.cast("int32").as_interval("D"))
             return ibis.cases((iso, ymd("iso")), (serial, shifted.cast("date")),
@@ -490,14 +533,50 @@ class Table:
         if present <= {"iso", "blank"}:
             # every value matched the ISO pattern: its date parts read directly
             return ymd("iso")
-        branches = [(matches(x, P[f]).fill_null(False), ymd(f))
+        branches = [(is_form(f), ymd(f))
                     for f in ("iso", "ymd", "compact", "kanji") if f in present]
         if plan.order is not None and present & {"dmy", "mdy", "amb", "same"}:
             y, mo, d = (3, 2, 1) if plan.order == "dmy" else (3, 1, 2)
-            branches.append((matches(x, P["slash"]).fill_null(False), ymd("slash", y, mo, d)))
+            branches.append((is_form("slash"), ymd("slash", y, mo, d)))
         if not branches:
             return ibis.null("date")
         return ibis.cases(*branches, else_=ibis.null("date"))
+
+    def with_dates(self, columns: dict[str, str]) -> ir.Table:
+        """The table plus, for each ``name: col`` of ``columns``, a column ``name`` holding
+        ``col`` read as a date (as :meth:`date`), each piece computed once per row.
+
+        Read in one expression, a date from text repeats each of its parts (the year a dozen
+        times, each a regular-expression match); here the pieces (trimmed text, date parts,
+        form tests) are columns of a first projection and the date is built from them in a
+        second, both kept by :func:`once` from being merged into what uses them.
+        """
+        pieces: dict[str, ir.Value] = {}
+
+        def collect(i: int) -> Any:
+            def leaf(name: str, expr: ir.Value) -> ir.Value:
+                pieces[f"__cs_p{i}_{name}"] = expr
+                return expr
+            return leaf
+
+        text = {out: col for out, col in columns.items()
+                if self.kinds[col] not in ("date", "timestamp")}
+        for i, (out, col) in enumerate(columns.items()):
+            if out in text:
+                self.date(col, collect(i))
+        a = once(self.t.mutate(**pieces)) if pieces else self.t
+        read = Table(self.runner, a)
+        read.plans = dict(self.plans)
+        built: dict[str, ir.Value] = {}
+        for i, (out, col) in enumerate(columns.items()):
+            if out in text:
+                built[out] = read.date(col, lambda name, expr, i=i: a[f"__cs_p{i}_{name}"])
+            else:
+                built[out] = read.date(col)
+        b = a.mutate(**built)
+        if pieces:
+            b = once(b).drop(*pieces)
+        return b
 
     def _strptime(self, x: ir.StringValue, fmt: str) -> ir.DateValue:
         """``x`` read with a strptime format (``date_format=``): the engine's own parser,
@@ -568,7 +647,8 @@ class Table:
 
     def first_ids(self, where: ir.BooleanValue, id_col: str) -> list[str]:
         """Up to errors.MAX_IDS ids of rows where ``where`` holds."""
-        got = self.run(self.t.filter(where).select(id=self.t[id_col]).limit(errors.MAX_IDS))
+        got = self.run(_where(self.t, where).select(id=self.t[id_col])
+                       .limit(errors.MAX_IDS))
         return [str(v) for v in got["id"]]
 
     def fail(self, column: str, rule: str, n_bad: int, n_rows: int, bad: ir.BooleanValue,
@@ -626,4 +706,5 @@ def warn_duplicate_rows(t: Table, what: str, stacklevel: int = 5) -> None:
     if n - d:
         warnings.warn(errors.duplicate_rows_message(n - d, what, []), errors.DataWarning,
                       stacklevel=stacklevel)
+
 
