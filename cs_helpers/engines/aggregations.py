@@ -342,12 +342,18 @@ def revenue_sums(usage: Any, id_col: str, month_col: str, mrr_col: str,
     t = wrap(usage)
     t.check_columns([id_col, month_col, mrr_col], "usage")
     t.plan_dates([month_col], id_col, "usage", date_format, dayfirst)
+    if t.kinds[month_col] not in ("date", "timestamp"):
+        # the month read once per row (see Table.with_dates)
+        t = t.derive(t.with_dates({_HELPERS[0]: month_col}))
+        month = t[_HELPERS[0]]
+    else:
+        month = t.date(month_col)
     mrr = t.number(mrr_col)
-    rules = date_rules(t, month_col, False) + [
+    rules = date_rules(t, month_col, False, month) + [
         (mrr_col, "values must be numbers (not missing, not text)", not_a_number(mrr)),
         (mrr_col, "values must not be negative", mrr < 0)]
     t.check_rules(rules, id_col, "usage")
-    u = t.t.select(id=t[id_col], m=period(t.date(month_col), "M"), mrr=mrr)
+    u = t.t.select(id=t[id_col], m=period(month, "M"), mrr=mrr)
     per = u.group_by("id", "m").aggregate(c=u.count()).filter(lambda g: g.c > 1)
     dup = t.run(per.aggregate(groups=per.count(), n_rows=per.c.sum())).iloc[0]
     if int(dup["groups"]):
