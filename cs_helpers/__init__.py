@@ -31,6 +31,7 @@ from .churn import (
     revenue_retention,
 )
 from .errors import DataError, DataWarning
+from .i18n import get_language, set_language
 from .lifetimes import lifetimes_from_tenure, to_lifetimes
 from .reading import read_table
 from .survival import SurvivalCurves, survival_curves
@@ -63,8 +64,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DataError", "DataWarning", "assumptions", "SurvivalCurves", "__version__", "annualize", "churn_rate",
-    "cohort_retention", "dates", "datasets", "engines", "health", "lifetimes_from_tenure", "ltv",
+    "cohort_retention", "dates", "datasets", "engines", "get_language", "health", "lifetimes_from_tenure", "ltv",
     "nps", "monthly_from_annual", "phase_model", "phases", "plotting", "read_table", "reading",
-    "repeat_purchase_rate", "revenue_retention", "schema", "simulate",
+    "repeat_purchase_rate", "revenue_retention", "schema", "set_language", "simulate",
     "survival_curves", "to_lifetimes",
 ]
