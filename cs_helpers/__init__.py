@@ -62,10 +62,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_COURSE_ALIASES})
 
 
+#: ``from cs_helpers import *`` gives the analytics library only; the course modules stay
+#: reachable as attributes (``cs.datasets``, ``cs.simulate``...), loaded when first used.
 __all__ = [
-    "DataError", "DataWarning", "assumptions", "SurvivalCurves", "__version__", "annualize", "churn_rate",
-    "cohort_retention", "dates", "datasets", "engines", "get_language", "health", "lifetimes_from_tenure", "ltv",
-    "nps", "monthly_from_annual", "phase_model", "phases", "plotting", "read_table", "reading",
-    "repeat_purchase_rate", "revenue_retention", "schema", "set_language", "simulate",
-    "survival_curves", "to_lifetimes",
+    "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "assumptions",
+    "churn_rate", "cohort_retention", "dates", "engines", "get_language", "health",
+    "lifetimes_from_tenure", "ltv", "monthly_from_annual", "nps", "phase_model", "phases",
+    "plotting", "read_table", "reading", "repeat_purchase_rate", "revenue_retention",
+    "set_language", "survival_curves", "to_lifetimes",
 ]

@@ -236,6 +236,17 @@ def test_importing_the_library_loads_no_course_module():
     assert r.stdout.strip() == "[]"
 
 
+def test_star_import_gives_the_library_without_the_course():
+    r = _run("""
+        import sys
+        from cs_helpers import *
+        assert callable(churn_rate) and callable(set_language)
+        print(sorted(m for m in sys.modules if m.startswith("cs_helpers.course")))
+    """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
 def test_the_contract_aliases_are_the_course_modules():
     r = _run("""
         import sys
