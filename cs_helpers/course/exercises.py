@@ -51,6 +51,7 @@ from .exercise_types import Exercise, Mistake
 
 __all__ = ["Exercise", "Mistake", "Feedback", "Progress", "check", "hint", "model_answer",
            "progress", "register", "text_keys", "extract_ja_texts",
+           "ja_text_problems",
            "EXERCISES", "scaffold_source", "student_copy", "copy_state", "build"]
 
 ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
@@ -153,6 +154,32 @@ def extract_ja_texts(path: Path | None = None) -> Path:
           "extract-ja` writes them.", "texts": texts}, path)
     _translations_ja.cache_clear()
     return path
+
+
+def ja_text_problems() -> dict[str, list[str]]:
+    """What keeps the Japanese exercise texts from being complete, by kind.
+
+    ``missing``: a text with no Japanese (or no entry); ``stale``: translated from an English text
+    that has changed since (its ``source`` differs; the English is shown until it is updated);
+    ``orphan``: an entry for a text that no longer exists. All empty when complete.
+    """
+    _translations_ja.cache_clear()
+    entries = _translations_ja()
+    _load_catalogue()
+    out: dict[str, list[str]] = {"missing": [], "stale": [], "orphan": []}
+    keys = set()
+    for ex in EXERCISES.values():
+        if ex.id not in _LESSON_IDS():
+            continue
+        for key, english in text_keys(ex).items():
+            keys.add(key)
+            entry = entries.get(key)
+            if not entry or not entry.get("ja"):
+                out["missing"].append(key)
+            elif str(entry.get("source", "")).strip() != english.strip():
+                out["stale"].append(key)
+    out["orphan"] = sorted(set(entries) - keys)
+    return out
 
 
 @cache
