@@ -66,7 +66,7 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "all_phases_pooled": ("all phases pooled ({value})", "全フェーズ通算（{value}）"),
     "axis_starts_at": ("{label} (axis starts at {start})", "{label}（軸は{start}から）"),
     "backtest_title": ("Churn within {horizon} months of {month} by health status (AUC {auc})",
-                       "ヘルスステータス別: {month}から{horizon}か月以内の解約率（AUC {auc}）"),
+                       "ヘルスステータス別の解約率（{month}から{horizon}か月以内、AUC {auc}）"),
     "backtest_x": ("Health status at the end of {month}", "{month}末時点のヘルスステータス"),
     "backtest_y": ("Churned within {horizon} months (%)", "{horizon}か月以内に解約した割合（%）"),
     "no_accounts": ("no accounts", "該当なし"),
@@ -140,7 +140,9 @@ _STYLE = {
 def use_style() -> None:
     """Apply the course style to matplotlib (called when :mod:`cs_helpers.plotting` is imported).
 
-    DejaVu Sans draws Latin text; IPAexGothic is the fallback for Japanese characters.
+    DejaVu Sans draws Latin text; IPAexGothic is the fallback for Japanese characters. IPAexGothic
+    has a single weight, so in Japanese (:func:`cs_helpers.set_language`) titles are drawn in the
+    regular weight: a bold title would mix bold Latin letters and digits with regular kana.
 
     Examples
     --------
@@ -149,6 +151,8 @@ def use_style() -> None:
     'bold'
     """
     mpl.rcParams.update(_STYLE)
+    if get_language() == "ja":
+        mpl.rcParams["axes.titleweight"] = "normal"
 
 
 def color_for(i: int) -> str:

@@ -221,3 +221,11 @@ def test_explicit_labels_are_kept_in_either_language():
     cs.set_language("ja")
     ax = cs.survival_curves(_lifetimes()).plot(title="T", xlabel="X", ylabel="Y")
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("T", "X", "Y")
+
+
+def test_japanese_titles_use_one_weight():
+    # IPAexGothic has one weight: a bold Japanese title would mix bold Latin with regular kana
+    cs.set_language("ja")
+    assert _km_all().title.get_fontweight() in ("normal", 400)
+    cs.set_language("en")
+    assert _km_all().title.get_fontweight() in ("bold", 700)
