@@ -10,6 +10,14 @@ In an exercise notebook::
 ``check``, ``hint`` and ``model_answer`` show their feedback wherever they are called in a cell
 (not only on its last line), in plain words that need no emoji font, and return it too.
 
+The feedback, the hints, the model answers and ``progress`` speak the language of
+``cs.set_language("ja"|"en")`` (or ``CS_HELPERS_LANG``), asked when they are shown; English is
+the fallback. The Japanese of each exercise's own texts (prompt, hints, explanation, model
+answer, recognised mistakes) is in ``translations/ja/exercises.yaml``, one entry per text with
+the English ``source`` it was translated from: when the English changes, the entry is stale, the
+English is shown until it is updated, and ``tests/test_i18n_feedback.py`` fails
+(:func:`ja_text_problems`). ``python -m cs_helpers.exercises extract-ja`` adds new texts.
+
 The expected answers are *computed from the course data by the helpers* when first needed (never
 typed in), and each exercise lists the common mistakes it recognises (a wrong denominator, an
 annual rate given for a monthly one, a percent given as a fraction...) so that feedback names the
