@@ -200,3 +200,18 @@ def test_progress_in_japanese(tmp_path, monkeypatch):
     assert not any(_JA.search(p) for p in en.table["prompt"])
     with pytest.raises(KeyError, match="演習のあるノートブック"):
         _in("ja", progress, "99")
+
+
+def test_student_copies_can_be_written_in_japanese():
+    nb = {"cells": [{"cell_type": "code", "id": "a", "metadata": {"tags": ["solution"]},
+                     "source": "### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION\ncheck('x', answer)",
+                     "outputs": [], "execution_count": 1}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    en = exmod.student_copy(nb, "03_kpi_churn.ipynb")
+    ja = exmod.student_copy(nb, "03_kpi_churn.ipynb", language="ja")
+    assert en["cells"][-1]["source"].startswith("**Solutions.**")
+    assert ja["cells"][-1]["source"].startswith("**解答。**")
+    assert "(solutions/03_kpi_churn.ipynb)" in ja["cells"][-1]["source"]
+    assert _JA.search(ja["metadata"]["cs_helpers"]["note"])
+    cs.set_language("ja")                   # the language in effect does not change a build
+    assert exmod.student_copy(nb, "03_kpi_churn.ipynb") == en

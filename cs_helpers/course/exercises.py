@@ -693,8 +693,12 @@ def rebase_links(markdown: str) -> str:
     return _LINK.sub(fix, markdown)
 
 
-def student_copy(solution_nb: dict, name: str | None = None) -> dict:
+def student_copy(solution_nb: dict, name: str | None = None, *, language: str = "en") -> dict:
     """Return the student copy of a solution notebook (as a JSON dict): scaffolds, no outputs.
+
+    ``language="ja"`` writes the words the copy adds (the link to the solutions, the note in its
+    metadata) in Japanese, for the Japanese edition; it is a parameter, not the language in
+    effect, so that a build never depends on the environment.
 
     The copy's metadata ``cs_helpers`` records where it comes from, a ``fingerprint`` of the
     copy as generated (it changes whenever the solution changes what the copy contains) and a
@@ -719,17 +723,23 @@ def student_copy(solution_nb: dict, name: str | None = None) -> dict:
         cell["source"] = src
         cell["outputs"] = []
         cell["execution_count"] = None
+    ja = language == "ja"
     if name:
         nb["cells"].append({
             "cell_type": "markdown", "id": "cs-solutions-link", "metadata": {},
-            "source": f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
-                      f"with their outputs, are in [solutions/{name}](solutions/{name})."})
+            "source": (f"**解答。** 解き終えたとき、またはヒントを見ても進めないときは、出力つきの"
+                       f"解答を [solutions/{name}](solutions/{name}) で確認できます。" if ja else
+                       f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
+                       f"with their outputs, are in [solutions/{name}](solutions/{name}).")})
     meta = nb.setdefault("metadata", {})
     source = f"exercises/solutions/{name}" if name else "exercises/solutions/"
     meta[GENERATED] = {
         "generated_from": source,
-        "note": "Your copy to work in: write your answers here and save. `make exercises` "
-                "updates this copy when its solution changes, and never overwrites your answers.",
+        "note": ("自分用のコピーです。ここに答えを書いて保存してください。解答ノートブックが変わると "
+                 "`make exercises` がこのコピーを更新します。あなたの答えを上書きすることはありません。"
+                 if ja else
+                 "Your copy to work in: write your answers here and save. `make exercises` "
+                 "updates this copy when its solution changes, and never overwrites your answers."),
     }
     meta[GENERATED]["fingerprint"] = _sha256(_dump(nb))
     meta[GENERATED]["cells"] = _cells_digest(nb)
