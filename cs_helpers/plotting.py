@@ -72,7 +72,7 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "no_accounts": ("no accounts", "該当なし"),
     "rate_of_n": ("{rate} of {n}", "{n}件中 {rate}"),
     "sbg_title": ("Shifted-beta-geometric retention projection",
-                  "シフト型ベータ幾何分布（sBG）モデルによる継続率の予測"),
+                  "シフテッド・ベータ幾何モデル（sBG）による継続率の予測"),
     "sbg_x": ("Periods since start ({unit})", "開始からの期間（{unit}）"),
     "sbg_model": ("sBG model", "sBGモデル"),
     "sbg_interval": ("{level} interval (parameter uncertainty)",
