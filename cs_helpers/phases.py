@@ -547,10 +547,22 @@ def what_if(hazards: Any, changes: Mapping[str, float],
 # plotting
 # --------------------------------------------------------------------------------------------
 
+def _phase_shown(name: str) -> str:
+    """A phase name as a figure shows it: in Japanese, the English default names (and the
+    pooled row) as :data:`JA_LABELS`; other names unchanged."""
+    from .i18n import get_language
+
+    if get_language() != "ja":
+        return name
+    ja = dict(zip(EN_LABELS, JA_LABELS, strict=True))
+    ja[OVERALL["en"]] = OVERALL["ja"]
+    return ja.get(name, name)
+
+
 def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | None = None,
-                      title: str = "Monthly continuation by lifecycle phase",
-                      xlabel: str = "Lifecycle phase",
-                      ylabel: str = "Monthly continuation (%)",
+                      title: str | None = None,
+                      xlabel: str | None = None,
+                      ylabel: str | None = None,
                       ylim: tuple[float, float] | None = None) -> Axes:
     """Bar chart of monthly continuation per phase, with its confidence interval.
 
@@ -563,8 +575,11 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
         Where to draw; a new figure otherwise.
     by : str, optional
         The segment column (defaults to the one extra column of ``table``, if any).
-    title, xlabel, ylabel : str
-        Figure texts (the y axis is a percentage).
+    title, xlabel, ylabel : str, optional
+        Figure texts (the y axis is a percentage). By default "Monthly continuation by lifecycle
+        phase", "Lifecycle phase", "Monthly continuation (%)", in the language of
+        :func:`cs_helpers.set_language` when drawn; in Japanese the English phase names are shown
+        as :data:`JA_LABELS` (導入期・定着期・成熟期).
     ylim : (float, float), optional
         y-axis range in fractions; by default 0 to 100%, so bar heights compare honestly. A
         range that starts above 0 (to zoom in on continuations close to 100%) is marked: a
@@ -583,6 +598,9 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
     """
     from . import plotting
 
+    title = title or plotting.figure_text("continuation_title")
+    xlabel = xlabel or plotting.figure_text("lifecycle_phase")
+    ylabel = ylabel or plotting.figure_text("monthly_continuation_pct")
     errors.check_columns(table, ["phase", "monthly_continuation", "continuation_ci_low",
                                  "continuation_ci_high"], "continuation")
     extra = [c for c in table.columns if c not in _RESULT_COLUMNS]
@@ -619,7 +637,7 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
     if by is None and is_pooled.any():
         pooled_value = float(table.loc[is_pooled, "monthly_continuation"].iloc[0])
         ax.axhline(pooled_value, color="#000000", linestyle="--", linewidth=1.2,
-                   label=f"all phases pooled ({pooled_value:.1%})")
+                   label=plotting.figure_text("all_phases_pooled", value=f"{pooled_value:.1%}"))
     if ylim is None:
         ylim = (0.0, 1.0)
         # headroom above 100% for the value labels, ticks only up to 100%
@@ -627,12 +645,12 @@ def plot_continuation(table: pd.DataFrame, ax: Axes | None = None, *, by: str | 
         ax.set_ylim(0.0, 1.1)
     else:
         ax.set_ylim(*ylim)
-    ax.set_xticks(x, phase_names)
+    ax.set_xticks(x, [_phase_shown(name) for name in phase_names])
     # whole-percent labels would repeat (92% for 92.5%) on a narrow range
     plotting.percent_axis(ax, decimals=0 if ylim[1] - ylim[0] > 0.3 else 1)
     if ylim[0] > 0:
         # a truncated axis exaggerates differences: say so on the axis itself
-        ylabel = f"{ylabel} (axis starts at {ylim[0]:.0%})"
+        ylabel = plotting.figure_text("axis_starts_at", label=ylabel, start=f"{ylim[0]:.0%}")
         kw = {"transform": ax.transAxes, "color": "#000000", "clip_on": False, "linewidth": 1}
         for dy in (0.0, 0.025):
             ax.plot([-0.015, 0.015], [0.01 + dy, 0.03 + dy], **kw)

@@ -11,6 +11,16 @@ to have.
 >>> _ = plotting.finish(ax, title="Retention", xlabel="Months since start", ylabel="Share still active")
 >>> ax.get_title()
 'Retention'
+
+The library's own figures choose their default words (titles, axis labels, legend entries) when
+they are drawn, in the language of :func:`cs_helpers.set_language` (or ``CS_HELPERS_LANG``),
+English as the fallback; :func:`figure_text` gives them:
+
+>>> import cs_helpers as cs
+>>> cs.set_language("ja")
+>>> figure_text("months_since_start")
+'開始からの経過月数（か月）'
+>>> cs.set_language(None)
 """
 
 from __future__ import annotations
@@ -25,9 +35,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from .i18n import get_language
+
 __all__ = ["PALETTE", "STATUS_COLORS", "JP_FONT", "use_style", "subplots", "finish",
            "percent_axis", "yen_axis", "color_for", "label_bars",
-           "date_axis"]
+           "date_axis", "FIGURE_TEXTS", "figure_text", "STATUS_LABELS", "status_label"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last.
 PALETTE: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
@@ -36,6 +48,70 @@ PALETTE: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#5
 #: Health status colours: distinguishable for red-green colour blindness (blue-ish green,
 #: yellow-orange, vermillion) and always paired with a text label in the course figures.
 STATUS_COLORS: dict[str, str] = {"green": "#009E73", "yellow": "#E69F00", "red": "#D55E00"}
+
+#: The default words of the library's figures, by key: ``(English, Japanese)``; ``{name}``
+#: fields are filled by :func:`figure_text`. Terms as in ``docs/glossary.md``.
+FIGURE_TEXTS: dict[str, tuple[str, str]] = {
+    "months_since_start": ("Months since start", "開始からの経過月数（か月）"),
+    "share_still_subscribed": ("Share still subscribed", "契約を続けている割合"),
+    "share_still_active": ("Share still active", "継続している割合"),
+    "km_title": ("Kaplan-Meier retention curve", "カプラン・マイヤー曲線（継続率）"),
+    "km_title_by": ("Kaplan-Meier retention curves by {by}", "{by}別のカプラン・マイヤー曲線（継続率）"),
+    "at_risk": ("At risk", "観測中の顧客数"),
+    "all": ("all", "全体"),
+    "continuation_title": ("Monthly continuation by lifecycle phase",
+                           "ライフサイクルのフェーズ別の月次継続率"),
+    "lifecycle_phase": ("Lifecycle phase", "ライフサイクルのフェーズ"),
+    "monthly_continuation_pct": ("Monthly continuation (%)", "月次継続率（%）"),
+    "all_phases_pooled": ("all phases pooled ({value})", "全フェーズ通算（{value}）"),
+    "axis_starts_at": ("{label} (axis starts at {start})", "{label}（軸は{start}から）"),
+    "backtest_title": ("Churn within {horizon} months of {month} by health status (AUC {auc})",
+                       "ヘルスステータス別の解約率（{month}から{horizon}か月以内、AUC {auc}）"),
+    "backtest_x": ("Health status at the end of {month}", "{month}末時点のヘルスステータス"),
+    "backtest_y": ("Churned within {horizon} months (%)", "{horizon}か月以内に解約した割合（%）"),
+    "no_accounts": ("no accounts", "該当なし"),
+    "rate_of_n": ("{rate} of {n}", "{n}件中 {rate}"),
+    "sbg_title": ("Shifted-beta-geometric retention projection",
+                  "シフテッド・ベータ幾何モデル（sBG）による継続率の予測"),
+    "sbg_x": ("Periods since start ({unit})", "開始からの期間（{unit}）"),
+    "sbg_model": ("sBG model", "sBGモデル"),
+    "sbg_interval": ("{level} interval (parameter uncertainty)",
+                     "{level}区間（パラメータの不確かさ）"),
+    "observed": ("observed", "実績"),
+    "months": ("months", "か月"),
+}
+
+#: Health statuses as the figures label them: (English, Japanese), as in the glossary.
+STATUS_LABELS: dict[str, tuple[str, str]] = {"green": ("green", "緑"), "yellow": ("yellow", "黄色"),
+                                             "red": ("red", "赤")}
+
+
+def figure_text(key: str, **values: object) -> str:
+    """The default figure words ``key`` of :data:`FIGURE_TEXTS` in the language in effect
+    (asked now, not at import), with ``values`` filled in.
+
+    Examples
+    --------
+    >>> figure_text("km_title_by", by="plan")
+    'Kaplan-Meier retention curves by plan'
+    """
+    en, ja = FIGURE_TEXTS[key]
+    text = ja if get_language() == "ja" else en
+    return text.format(**values) if values else text
+
+
+def status_label(status: str) -> str:
+    """A health status (``green``, ``yellow``, ``red``) as figures label it in the language in
+    effect; any other value unchanged.
+
+    >>> status_label("red")
+    'red'
+    """
+    pair = STATUS_LABELS.get(str(status))
+    if pair is None:
+        return str(status)
+    return pair[1] if get_language() == "ja" else pair[0]
+
 
 #: The Japanese-capable font family registered by matplotlib-fontja.
 JP_FONT = "IPAexGothic"
@@ -64,7 +140,9 @@ _STYLE = {
 def use_style() -> None:
     """Apply the course style to matplotlib (called when :mod:`cs_helpers.plotting` is imported).
 
-    DejaVu Sans draws Latin text; IPAexGothic is the fallback for Japanese characters.
+    DejaVu Sans draws Latin text; IPAexGothic is the fallback for Japanese characters. IPAexGothic
+    has a single weight, so in Japanese (:func:`cs_helpers.set_language`) titles are drawn in the
+    regular weight: a bold title would mix bold Latin letters and digits with regular kana.
 
     Examples
     --------
@@ -73,6 +151,8 @@ def use_style() -> None:
     'bold'
     """
     mpl.rcParams.update(_STYLE)
+    if get_language() == "ja":
+        mpl.rcParams["axes.titleweight"] = "normal"
 
 
 def color_for(i: int) -> str:

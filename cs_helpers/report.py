@@ -1371,8 +1371,8 @@ def mrr_churn_from_dates(subs: pd.DataFrame, *, id_col: str | None, start_col: s
     return monthly, retention
 
 
-def plot_curves(curves: Any, ax: Any, *, title: str, xlabel: str = "Months since start",
-                ylabel: str = "Share still active", ci: bool = True) -> Any:
+def plot_curves(curves: Any, ax: Any, *, title: str, xlabel: str | None = None,
+                ylabel: str | None = None, ci: bool = True) -> Any:
     """Draw Kaplan-Meier curves (a :class:`cs_helpers.SurvivalCurves`) with their 95% bands,
     the legend labels passed through :func:`plot_label` (labels come from the user's table).
 
@@ -1402,7 +1402,9 @@ def plot_curves(curves: Any, ax: Any, *, title: str, xlabel: str = "Months since
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     plotting.percent_axis(ax)
-    plotting.finish(ax, title=title, xlabel=xlabel, ylabel=ylabel,
+    plotting.finish(ax, title=title,
+                    xlabel=xlabel or plotting.figure_text("months_since_start"),
+                    ylabel=ylabel or plotting.figure_text("share_still_active"),
                     legend=len(curves.fitters) > 1)
     return ax
 

@@ -15,6 +15,7 @@ Ignoring it makes long-lived customers look like the whole population and overst
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -314,24 +315,50 @@ class SurvivalCurves:
         return pd.concat(parts, ignore_index=True)
 
     def plot(self, ax: Any = None, *, at_risk: bool = True, ci: bool = True,
-             title: str | None = None, xlabel: str = "Months since start",
-             ylabel: str = "Share still subscribed") -> Any:
-        """Plot the curves with confidence bands and, below, the numbers still at risk."""
+             title: str | None = None, xlabel: str | None = None,
+             ylabel: str | None = None) -> Any:
+        """Plot the curves with confidence bands and, below, the numbers still at risk.
+
+        The default title and axis labels ("Months since start", "Share still subscribed") are
+        in the language of :func:`cs_helpers.set_language` when the figure is drawn.
+        """
         if ax is None:
             _, ax = plotting.subplots()
+        default_label = self.by is None and list(self.fitters) == ["all"]
+        shown = plotting.figure_text("all") if default_label else None
         for i, (label, kmf) in enumerate(self.fitters.items()):
             kmf.plot_survival_function(ax=ax, ci_show=ci, color=plotting.color_for(i),
-                                       label=label)
+                                       label=shown or label)
         ax.set_ylim(0, 1.02)
         plotting.percent_axis(ax)
-        default = ("Kaplan-Meier retention curve" if self.by is None
-                   else f"Kaplan-Meier retention curves by {self.by}")
-        plotting.finish(ax, title=title or default, xlabel=xlabel, ylabel=ylabel,
+        default = (plotting.figure_text("km_title") if self.by is None
+                   else plotting.figure_text("km_title_by", by=self.by))
+        plotting.finish(ax, title=title or default,
+                        xlabel=xlabel or plotting.figure_text("months_since_start"),
+                        ylabel=ylabel or plotting.figure_text("share_still_subscribed"),
                         legend=len(self.fitters) > 1 or None)
         if at_risk:
             from lifelines.plotting import add_at_risk_counts
+            before = set(ax.figure.axes)
             add_at_risk_counts(*self.fitters.values(), ax=ax, rows_to_show=["At risk"])
+            if plotting.figure_text("at_risk") != "At risk":
+                _relabel_at_risk([a for a in ax.figure.axes if a not in before],
+                                 plotting.figure_text("at_risk"), shown)
         return ax
+
+
+def _relabel_at_risk(axes: list, at_risk: str, all_label: str | None) -> None:
+    """Put lifelines' English "At risk" row title (and the default group name "all") of the
+    at-risk table in the figure's language; the counts are left as lifelines wrote them."""
+    for extra in axes:
+        labels = [t.get_text() for t in extra.get_xticklabels()]
+        if not labels or not labels[0].startswith("At risk"):
+            continue
+        first = at_risk + labels[0][len("At risk"):]
+        if all_label is not None:
+            first = re.sub(r"(?m)^(\s*)all(\s+\d+)$", lambda m: m.group(1) + all_label + m.group(2),
+                           first)
+        extra.set_xticks(extra.get_xticks(), [first, *labels[1:]], ha="right")
 
 
 def survival_curves(lifetimes: Any, by: str | None = None, *, entry_col: str | None = None,

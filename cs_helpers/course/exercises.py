@@ -10,6 +10,14 @@ In an exercise notebook::
 ``check``, ``hint`` and ``model_answer`` show their feedback wherever they are called in a cell
 (not only on its last line), in plain words that need no emoji font, and return it too.
 
+The feedback, the hints, the model answers and ``progress`` speak the language of
+``cs.set_language("ja"|"en")`` (or ``CS_HELPERS_LANG``), asked when they are shown; English is
+the fallback. The Japanese of each exercise's own texts (prompt, hints, explanation, model
+answer, recognised mistakes) is in ``translations/ja/exercises.yaml``, one entry per text with
+the English ``source`` it was translated from: when the English changes, the entry is stale, the
+English is shown until it is updated, and ``tests/test_i18n_feedback.py`` fails
+(:func:`ja_text_problems`). ``python -m cs_helpers.exercises extract-ja`` adds new texts.
+
 The expected answers are *computed from the course data by the helpers* when first needed (never
 typed in), and each exercise lists the common mistakes it recognises (a wrong denominator, an
 annual rate given for a monthly one, a percent given as a fraction...) so that feedback names the
@@ -46,15 +54,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..i18n import get_language
 from .exercise_types import Exercise, Mistake
 
 __all__ = ["Exercise", "Mistake", "Feedback", "Progress", "check", "hint", "model_answer",
-           "progress", "register",
+           "progress", "register", "text_keys", "extract_ja_texts",
+           "ja_text_problems",
            "EXERCISES", "scaffold_source", "student_copy", "copy_state", "build"]
 
 ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
 SOLUTIONS = ROOT / "exercises" / "solutions"
 STUDENT = ROOT / "exercises"
+#: The Japanese texts of the exercises (prompts, hints, explanations, model answers, mistakes).
+TRANSLATIONS_JA = ROOT / "translations" / "ja" / "exercises.yaml"
 
 
 EXERCISES: dict[str, Exercise] = {}
@@ -66,6 +78,123 @@ def register(ex: Exercise) -> Exercise:
         raise ValueError(f"exercise {ex.id!r} registered twice")
     EXERCISES[ex.id] = ex
     return ex
+
+
+# --------------------------------------------------------------------------------------------
+# Language: the feedback follows cs.set_language() / CS_HELPERS_LANG, English as the fallback
+
+def _say(en: str, ja: str) -> str:
+    """``ja`` when the language in effect is Japanese, else ``en`` (asked at the moment of use)."""
+    return ja if get_language() == "ja" else en
+
+
+def text_keys(ex: Exercise) -> dict[str, str]:
+    """Every text of an exercise a learner can see, by key, in English.
+
+    Keys are ``"<id>/<field>"``: ``prompt``, ``explanation``, ``model_answer``, ``hint.<i>``,
+    ``mistake.<i>`` (indices from 0; empty fields are left out).
+
+    Examples
+    --------
+    >>> ex = Exercise("k.1", "Two plus two", lambda: 4.0, hints=("Add.",),
+    ...               mistakes=(Mistake(lambda: 22.0, "You wrote them side by side."),))
+    >>> sorted(text_keys(ex))
+    ['k.1/hint.0', 'k.1/mistake.0', 'k.1/prompt']
+    """
+    out = {f"{ex.id}/prompt": ex.prompt, f"{ex.id}/explanation": ex.explanation,
+           f"{ex.id}/model_answer": ex.model_answer}
+    out.update({f"{ex.id}/hint.{i}": h for i, h in enumerate(ex.hints)})
+    out.update({f"{ex.id}/mistake.{i}": m.message for i, m in enumerate(ex.mistakes)})
+    return {k: v for k, v in out.items() if v}
+
+
+@cache
+def _translations_ja() -> dict[str, dict]:
+    """``translations/ja/exercises.yaml`` as ``{key: {"source": English, "ja": Japanese}}``."""
+    if not TRANSLATIONS_JA.exists():
+        return {}
+    import yaml
+
+    with open(TRANSLATIONS_JA, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return {e["key"]: e for e in data.get("texts", [])}
+
+
+def _tr(ex: Exercise, key: str, english: str) -> str:
+    """The text ``key`` of ``ex`` in the language in effect: the Japanese translation when it was
+    made from the current English (its ``source``), else the English."""
+    if not english or get_language() != "ja":
+        return english
+    entry = _translations_ja().get(f"{ex.id}/{key}")
+    if entry and entry.get("ja") and str(entry.get("source", "")).strip() == english.strip():
+        return str(entry["ja"]).strip()
+    return english
+
+
+def extract_ja_texts(path: Path | None = None) -> Path:
+    """Create or refresh ``translations/ja/exercises.yaml`` from the lesson modules.
+
+    One entry per text (:func:`text_keys`): ``key``, ``source`` (the English translated) and
+    ``ja`` (null while untranslated). As for the notebooks (:mod:`cs_helpers.course.translate`),
+    existing entries are kept with the ``source`` they were translated from, so an English text
+    changed since shows up as stale (and the English is shown until the translation is updated);
+    new texts are added untranslated; texts that no longer exist are dropped.
+    """
+    from .translate import dump
+
+    path = TRANSLATIONS_JA if path is None else path
+    old = {}
+    if path.exists():
+        import yaml
+
+        with open(path, encoding="utf-8") as fh:
+            old = {e["key"]: e for e in (yaml.safe_load(fh) or {}).get("texts", [])}
+    _load_catalogue()
+    texts = []
+    for ex in EXERCISES.values():
+        if ex.id not in _LESSON_IDS():
+            continue
+        for key, english in text_keys(ex).items():
+            texts.append(old.get(key) or {"key": key, "source": english, "ja": None})
+    dump({"language": "ja", "about": "Japanese texts of the exercises (cs_helpers/course/"
+          "lessons/*): key = <exercise id>/<field>, source = the English translated, ja = the "
+          "translation. Never edit key or source by hand: `python -m cs_helpers.exercises "
+          "extract-ja` writes them.", "texts": texts}, path)
+    _translations_ja.cache_clear()
+    return path
+
+
+def ja_text_problems() -> dict[str, list[str]]:
+    """What keeps the Japanese exercise texts from being complete, by kind.
+
+    ``missing``: a text with no Japanese (or no entry); ``stale``: translated from an English text
+    that has changed since (its ``source`` differs; the English is shown until it is updated);
+    ``orphan``: an entry for a text that no longer exists. All empty when complete.
+    """
+    _translations_ja.cache_clear()
+    entries = _translations_ja()
+    _load_catalogue()
+    out: dict[str, list[str]] = {"missing": [], "stale": [], "orphan": []}
+    keys = set()
+    for ex in EXERCISES.values():
+        if ex.id not in _LESSON_IDS():
+            continue
+        for key, english in text_keys(ex).items():
+            keys.add(key)
+            entry = entries.get(key)
+            if not entry or not entry.get("ja"):
+                out["missing"].append(key)
+            elif str(entry.get("source", "")).strip() != english.strip():
+                out["stale"].append(key)
+    out["orphan"] = sorted(set(entries) - keys)
+    return out
+
+
+@cache
+def _LESSON_IDS() -> frozenset[str]:
+    from .lessons import all_exercises
+
+    return frozenset(ex.id for ex in all_exercises())
 
 
 def _ipython():
@@ -137,7 +266,8 @@ def _get(exercise_id: str) -> Exercise:
     key = str(exercise_id).strip()
     if key not in EXERCISES:
         known = ", ".join(sorted(EXERCISES))
-        raise KeyError(f"No exercise {key!r}. Known exercises: {known}.")
+        raise KeyError(_say(f"No exercise {key!r}. Known exercises: {known}.",
+                            f"演習 {key!r} はありません。ある演習: {known}。"))
     return EXERCISES[key]
 
 
@@ -210,50 +340,68 @@ def _check(exercise_id: str, answer: Any, show_answer: bool) -> Feedback:
     ex = _get(exercise_id)
     if ex.kind == "judgement":
         if show_answer:
-            return Feedback(ex.id, "model", "Model answer: " + ex.model_answer)
-        return Feedback(ex.id, "model",
-                        "This one is a judgement call, so there is no automatic check. Write "
-                        "your answer, discuss it, then compare with the model answer: "
-                        f'check("{ex.id}", show_answer=True).')
+            return Feedback(ex.id, "model", _say("Model answer: ", "模範解答: ")
+                            + _tr(ex, "model_answer", ex.model_answer))
+        return Feedback(ex.id, "model", _say(
+            "This one is a judgement call, so there is no automatic check. Write "
+            "your answer, discuss it, then compare with the model answer: "
+            f'check("{ex.id}", show_answer=True).',
+            "この問いは判断を問うものなので、自動では採点しません。自分の答えを書いて話し合ったあと、"
+            f'模範解答と比べてください: check("{ex.id}", show_answer=True)'))
     if answer is ...:
-        return Feedback(ex.id, "unanswered",
-                        "Not answered yet: replace the ... with your answer and run the cell "
-                        "again.")
+        return Feedback(ex.id, "unanswered", _say(
+            "Not answered yet: replace the ... with your answer and run the cell again.",
+            "まだ答えがありません: ... を自分の答えに置き換えて、セルをもう一度実行してください。"))
     if answer is None:
-        return Feedback(ex.id, "invalid",
-                        "Your answer is None: the code ran but gave no value. A function without "
-                        "`return`, an in-place method (inplace=True, .sort()) or a plotting call "
-                        "returns None; assign the value itself to `answer`.")
+        return Feedback(ex.id, "invalid", _say(
+            "Your answer is None: the code ran but gave no value. A function without "
+            "`return`, an in-place method (inplace=True, .sort()) or a plotting call "
+            "returns None; assign the value itself to `answer`.",
+            "答えが None です。コードは動きましたが、値が返っていません。`return` のない関数、"
+            "その場で書き換えるメソッド（inplace=True、.sort()）、グラフを描く呼び出しは None "
+            "を返します。値そのものを `answer` に代入してください。"))
     expected = _expected(ex.id)
     if ex.kind == "choice":
         given = str(answer).strip().lower()
         options = [c.lower() for c in ex.choices]
         if options and given not in options:
-            return Feedback(ex.id, "invalid",
-                            f"Answer with one of: {', '.join(ex.choices)} (you gave {answer!r}).")
+            return Feedback(ex.id, "invalid", _say(
+                f"Answer with one of: {', '.join(ex.choices)} (you gave {answer!r}).",
+                f"{'、'.join(ex.choices)} のどれかで答えてください（入力: {answer!r}）。"))
         if given == str(expected).strip().lower():
-            return Feedback(ex.id, "correct", "Right. " + ex.explanation, correct=True)
+            return Feedback(ex.id, "correct", _say("Right. ", "正解です。")
+                            + _tr(ex, "explanation", ex.explanation), correct=True)
         for i, m in enumerate(ex.mistakes):
             if given == str(_mistake_value(ex.id, i)).strip().lower():
-                return Feedback(ex.id, "wrong", "Not quite: " + m.message)
-        return Feedback(ex.id, "wrong", "Not quite. Try hint(" + repr(ex.id) + ").")
+                return Feedback(ex.id, "wrong", _say("Not quite: ", "惜しいです: ")
+                                + _tr(ex, f"mistake.{i}", m.message))
+        return Feedback(ex.id, "wrong", _say(
+            "Not quite. Try hint(" + repr(ex.id) + ").",
+            "惜しいです。hint(" + repr(ex.id) + ") を試してください。"))
     value = _as_number(answer)
     if value is None:
-        return Feedback(ex.id, "invalid",
-                        f"Expected a single number, got {type(answer).__name__}. If you have a "
-                        "table, pick the one value the question asks for.")
+        return Feedback(ex.id, "invalid", _say(
+            f"Expected a single number, got {type(answer).__name__}. If you have a "
+            "table, pick the one value the question asks for.",
+            f"数値を1つ答えてください（入力は {type(answer).__name__} です）。表になっている場合は、"
+            "問いが求めている値を1つ取り出してください。"))
     exp = float(expected)
     if ex.accepts(value, exp) or any(ex.accepts(value, float(v)) for v in _also_right(ex.id)):
         shown = f"{exp:,.0f}" if abs(exp) >= 1000 else f"{exp:.4g}"
-        return Feedback(ex.id, "correct", f"Right: {shown}. {ex.explanation}".strip(),
+        explanation = _tr(ex, "explanation", ex.explanation)
+        return Feedback(ex.id, "correct", _say(f"Right: {shown}. {explanation}".strip(),
+                                               f"正解です: {shown}。{explanation}".strip()),
                         correct=True)
     for i, m in enumerate(ex.mistakes):
         wrong = _as_number(_mistake_value(ex.id, i))
         if wrong is not None and ex.accepts(value, wrong):
-            return Feedback(ex.id, "wrong", "Not quite: " + m.message)
+            return Feedback(ex.id, "wrong", _say("Not quite: ", "惜しいです: ")
+                            + _tr(ex, f"mistake.{i}", m.message))
     direction = "high" if value > exp else "low"
-    return Feedback(ex.id, "wrong",
-                    f"Not quite: your answer is too {direction}. Try hint({ex.id!r}).")
+    return Feedback(ex.id, "wrong", _say(
+        f"Not quite: your answer is too {direction}. Try hint({ex.id!r}).",
+        f"惜しいです: 答えが{'大きすぎ' if value > exp else '小さすぎ'}ます。"
+        f"hint({ex.id!r}) を試してください。"))
 
 
 def hint(exercise_id: str, level: int | None = None) -> Feedback:
@@ -269,14 +417,16 @@ def hint(exercise_id: str, level: int | None = None) -> Feedback:
     """
     ex = _get(exercise_id)
     if not ex.hints:
-        return _show(Feedback(ex.id, "hint",
-                              "No hint for this one: reread the section it follows."))
+        return _show(Feedback(ex.id, "hint", _say(
+            "No hint for this one: reread the section it follows.",
+            "この問いにはヒントがありません。直前の節を読み直してください。")))
     if level is None:
         _HINTS_SHOWN[ex.id] = _HINTS_SHOWN.get(ex.id, 0) + 1
         level = _HINTS_SHOWN[ex.id]
     level = max(1, min(level, len(ex.hints)))
-    return _show(Feedback(ex.id, "hint",
-                          f"Hint {level} of {len(ex.hints)}: {ex.hints[level - 1]}"))
+    text = _tr(ex, f"hint.{level - 1}", ex.hints[level - 1])
+    return _show(Feedback(ex.id, "hint", _say(f"Hint {level} of {len(ex.hints)}: {text}",
+                                              f"ヒント {level}/{len(ex.hints)}: {text}")))
 
 
 _HINTS_SHOWN: dict[str, int] = {}
@@ -285,8 +435,13 @@ _HINTS_SHOWN: dict[str, int] = {}
 def model_answer(exercise_id: str) -> Feedback:
     """Show the model answer of a judgement exercise (or the explanation of a computed one)."""
     ex = _get(exercise_id)
-    text = ex.model_answer or ex.explanation or "See the solution notebook."
-    return _show(Feedback(ex.id, "model", "Model answer: " + text))
+    if ex.model_answer:
+        text = _tr(ex, "model_answer", ex.model_answer)
+    elif ex.explanation:
+        text = _tr(ex, "explanation", ex.explanation)
+    else:
+        text = _say("See the solution notebook.", "解答ノートブックを見てください。")
+    return _show(Feedback(ex.id, "model", _say("Model answer: ", "模範解答: ") + text))
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,6 +502,14 @@ class Progress:
             done = part.loc[part["status"] == "done", "exercise"].tolist()
             tried = part.loc[part["status"] == "tried", "exercise"].tolist()
             todo = part.loc[part["status"] == "not started", "exercise"].tolist()
+            if get_language() == "ja":
+                line = f"{nb}: {len(part)}問中{len(done)}問完了"
+                if tried:
+                    line += f"、挑戦中（まだ正解していない）: {', '.join(tried)}"
+                if todo:
+                    line += f"、未着手: {', '.join(todo)}"
+                lines.append(line)
+                continue
             line = f"{nb}: {len(done)} of {len(part)} done"
             if tried:
                 line += f"; tried, not yet right: {', '.join(tried)}"
@@ -408,12 +571,16 @@ def progress(notebook: str | None = None) -> Progress:
         if notebook is not None and nb != str(notebook):
             continue
         rec = data.get(ex_id, {})
-        rows.append({"notebook": nb, "exercise": ex_id, "prompt": ex.prompt,
+        rows.append({"notebook": nb, "exercise": ex_id,
+                     "prompt": _tr(ex, "prompt", ex.prompt),
                      "status": rec.get("status", "not started"), "when": rec.get("when", "")})
     if not rows:
         known = sorted({e.split(".")[0] for e in EXERCISES})
-        raise KeyError(f"No exercises for notebook {notebook!r}; notebooks with exercises: "
-                       f"{', '.join(known)}.")
+        raise KeyError(_say(
+            f"No exercises for notebook {notebook!r}; notebooks with exercises: "
+            f"{', '.join(known)}.",
+            f"ノートブック {notebook!r} には演習がありません。演習のあるノートブック: "
+            f"{', '.join(known)}。"))
     out = Progress(pd.DataFrame(rows))
     if _ipython() is not None:
         out._ipython_display_()
@@ -526,8 +693,12 @@ def rebase_links(markdown: str) -> str:
     return _LINK.sub(fix, markdown)
 
 
-def student_copy(solution_nb: dict, name: str | None = None) -> dict:
+def student_copy(solution_nb: dict, name: str | None = None, *, language: str = "en") -> dict:
     """Return the student copy of a solution notebook (as a JSON dict): scaffolds, no outputs.
+
+    ``language="ja"`` writes the words the copy adds (the link to the solutions, the note in its
+    metadata) in Japanese, for the Japanese edition; it is a parameter, not the language in
+    effect, so that a build never depends on the environment.
 
     The copy's metadata ``cs_helpers`` records where it comes from, a ``fingerprint`` of the
     copy as generated (it changes whenever the solution changes what the copy contains) and a
@@ -552,17 +723,23 @@ def student_copy(solution_nb: dict, name: str | None = None) -> dict:
         cell["source"] = src
         cell["outputs"] = []
         cell["execution_count"] = None
+    ja = language == "ja"
     if name:
         nb["cells"].append({
             "cell_type": "markdown", "id": "cs-solutions-link", "metadata": {},
-            "source": f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
-                      f"with their outputs, are in [solutions/{name}](solutions/{name})."})
+            "source": (f"**解答。** 解き終えたとき、またはヒントを見ても進めないときは、出力つきの"
+                       f"解答を [solutions/{name}](solutions/{name}) で確認できます。" if ja else
+                       f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
+                       f"with their outputs, are in [solutions/{name}](solutions/{name}).")})
     meta = nb.setdefault("metadata", {})
     source = f"exercises/solutions/{name}" if name else "exercises/solutions/"
     meta[GENERATED] = {
         "generated_from": source,
-        "note": "Your copy to work in: write your answers here and save. `make exercises` "
-                "updates this copy when its solution changes, and never overwrites your answers.",
+        "note": ("自分用のコピーです。ここに答えを書いて保存してください。解答ノートブックが変わると "
+                 "`make exercises` がこのコピーを更新します。あなたの答えを上書きすることはありません。"
+                 if ja else
+                 "Your copy to work in: write your answers here and save. `make exercises` "
+                 "updates this copy when its solution changes, and never overwrites your answers."),
     }
     meta[GENERATED]["fingerprint"] = _sha256(_dump(nb))
     meta[GENERATED]["cells"] = _cells_digest(nb)
@@ -705,7 +882,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="write fresh copies into this folder instead (leaves exercises/ alone)")
     b.add_argument("--solutions", type=Path, default=SOLUTIONS, help=argparse.SUPPRESS)
     b.add_argument("--student", type=Path, default=STUDENT, help=argparse.SUPPRESS)
+    sub.add_parser("extract-ja", help="create or refresh translations/ja/exercises.yaml")
     args = parser.parse_args(argv)
+    if args.command == "extract-ja":
+        print(_rel(extract_ja_texts()))
+        return 0
     if args.to is not None:
         written = write_copies(args.to, solutions=args.solutions)
         print(f"Wrote {len(written)} fresh student copies to {args.to}.")

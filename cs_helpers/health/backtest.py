@@ -69,18 +69,19 @@ class Backtest:
         if ax is None:
             _, ax = plotting.subplots()
         t = self.table.loc[list(STATUSES)]
-        ax.bar(list(STATUSES), t["churn_rate"].fillna(0).to_numpy(),
+        ax.bar([plotting.status_label(s) for s in STATUSES], t["churn_rate"].fillna(0).to_numpy(),
                color=[plotting.STATUS_COLORS[s] for s in STATUSES])
         for i, (rate, n) in enumerate(zip(t["churn_rate"], t["accounts"], strict=True)):
-            text = "no accounts" if n == 0 else f"{rate:.0%} of {n:,}"
+            text = (plotting.figure_text("no_accounts") if n == 0 else
+                    plotting.figure_text("rate_of_n", rate=f"{rate:.0%}", n=f"{n:,}"))
             ax.annotate(text, (i, 0 if np.isnan(rate) else rate), ha="center", va="bottom",
                         xytext=(0, 2), textcoords="offset points", fontsize=10)
         plotting.percent_axis(ax)
         month = self.as_of.strftime("%Y-%m")
-        plotting.finish(ax, title=f"Churn within {self.horizon} months of {month} by health "
-                                  f"status (AUC {self.auc:.2f})",
-                        xlabel=f"Health status at the end of {month}",
-                        ylabel=f"Churned within {self.horizon} months (%)")
+        plotting.finish(ax, title=plotting.figure_text("backtest_title", horizon=self.horizon,
+                                                       month=month, auc=f"{self.auc:.2f}"),
+                        xlabel=plotting.figure_text("backtest_x", month=month),
+                        ylabel=plotting.figure_text("backtest_y", horizon=self.horizon))
         return ax
 
 

@@ -516,15 +516,18 @@ class ShiftedBetaGeometric:
             _, ax = plotting.subplots()
         periods = periods or (2 * (len(self.alive) - 1) if self.alive is not None else 24)
         proj = self.project(periods, confidence=confidence)
-        ax.plot(proj.index, proj["survival"], label="sBG model", color=plotting.color_for(0))
+        ax.plot(proj.index, proj["survival"], label=plotting.figure_text("sbg_model"),
+                color=plotting.color_for(0))
         if band and "survival_low" in proj:
             ax.fill_between(proj.index, proj["survival_low"], proj["survival_high"],
                             color=plotting.color_for(0), alpha=0.2, linewidth=0,
-                            label=f"{confidence:.0%} interval (parameter uncertainty)")
+                            label=plotting.figure_text("sbg_interval", level=f"{confidence:.0%}"))
         if self.alive is not None:
             ax.plot(np.arange(len(self.alive)), self.alive / self.alive[0], "o",
-                    label="observed", color=plotting.color_for(1))
+                    label=plotting.figure_text("observed"), color=plotting.color_for(1))
         plotting.percent_axis(ax)
-        plotting.finish(ax, title="Shifted-beta-geometric retention projection",
-                        xlabel=f"Periods since start ({unit})", ylabel="Share still active")
+        shown_unit = plotting.figure_text("months") if unit == "months" else unit
+        plotting.finish(ax, title=plotting.figure_text("sbg_title"),
+                        xlabel=plotting.figure_text("sbg_x", unit=shown_unit),
+                        ylabel=plotting.figure_text("share_still_active"))
         return ax
