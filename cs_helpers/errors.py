@@ -70,6 +70,9 @@ class DataError(ValueError):
         args, self.english = _translated(args)
         super().__init__(*args)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.english)
+
 
 class DataWarning(UserWarning):
     """Something the result depends on that the table cannot state: rows left out on purpose
@@ -98,6 +101,17 @@ class DataWarning(UserWarning):
     def __init__(self, *args: Any) -> None:
         args, self.english = _translated(args)
         super().__init__(*args)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.english)
+
+
+def _rebuild(cls: type, args: tuple[Any, ...], english: str) -> Any:
+    """Unpickle a DataError/DataWarning as it was made (no second translation)."""
+    obj = cls.__new__(cls)
+    obj.args = args
+    obj.english = english
+    return obj
 
 
 def _translated(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:

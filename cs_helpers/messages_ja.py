@@ -51,7 +51,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "With no id column each row counts as one customer: if these are repeated export lines, "
      "remove them (df.drop_duplicates()) or pass id_col=; if they are different customers who "
      "look alike, ignore this.",
-     "{what} の {n} 行が、前の行とまったく同じです（すべての列が一致{where}）。ID 列がないため、"
+     "{what}の {n} 行が、前の行とまったく同じです（すべての列が一致{where}）。ID 列がないため、"
      "1 行を 1 顧客として数えています。エクスポートで重複した行なら削除する"
      "（df.drop_duplicates()）か id_col= を指定してください。よく似た別の顧客であれば、"
      "この警告は無視してかまいません。"),
@@ -70,7 +70,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("{name}: {value} is a number, not a date; write it as YYYY-MM-DD (e.g. '2026-09-30').",
      "{name}: {value} は日付ではなく数値です。YYYY-MM-DD の形で書いてください"
      "（例: '2026-09-30'）。"),
-    ("{name}: {value} reads either as {dm} (day/month/year) or as {md} (month/day/year). "
+    ("{name}: {value} reads either as {*dm} (day/month/year) or as {*md} (month/day/year). "
      "Write it as YYYY-MM-DD (e.g. '{a}' or '{b}'), or pass dayfirst=True or dayfirst=False.",
      "{name}: {value} は {dm}（日/月/年）とも {md}（月/日/年）とも読めます。YYYY-MM-DD の形"
      "（例: '{a}' または '{b}'）で書くか、dayfirst=True か dayfirst=False を指定してください。"),
@@ -693,7 +693,7 @@ PARTS: tuple[tuple[str, str], ...] = (
      "スラッシュ区切りの日付をすべて同じ順で読むなら dayfirst=True か False（どの日付もその順で"
      "読める必要があります）、あいまいでない書式の混在を認めるなら date_format='mixed'、"
      "列の書式が 1 つなら date_format=（例: '%Y-%m-%d'）を指定してください。できれば日付を"
-     "1 つの書式でエクスポートし直してください"),
+     " 1 つの書式でエクスポートし直してください"),
     ("values must be dates, not numbers; numbers such as {example} look like Excel serial day "
      "numbers ({example} = {as_date}): format the column as dates in Excel before exporting, "
      "or pass date_format='excel' to read them as days since {origin}",

@@ -367,6 +367,15 @@ def test_the_environment_variable_and_the_fallback(monkeypatch):
         == "The usage table is empty (0 rows): there is nothing to measure."
 
 
+def test_pickled_errors_keep_both_texts():
+    import pickle
+    cs.set_language("ja")
+    err = DataError("The usage table is empty (0 rows): there is nothing to measure.")
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is DataError
+    assert str(again) == str(err) and again.english == err.english != str(err)
+
+
 def test_warnings_follow_the_language():
     cs.set_language("ja")
     with pytest.warns(DataWarning) as caught:
