@@ -84,11 +84,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "あります）。ビューで列を DATE 型に変換する（または ISO 形式の日付 2024-01-31 で"
      "エクスポートする）などして、そちらを渡してください。"),
     ("observed_from: {date} is after as_of={as_of}: observation must begin before it ends.",
-     "observed_from: {date} が as_of={as_of} より後になっています。観察の開始は終了より前に"
+     "observed_from: {date} が as_of={as_of} より後になっています。観測の開始は終了より前に"
      "してください。"),
     ("observed_until: say up to which date churn is known (the data's observation date), e.g. "
      "observed_until='2026-09-30'.",
-     "observed_until: 解約がいつまでわかっているか（データの観察日）を指定してください"
+     "observed_until: 解約がいつまでわかっているか（データの観測日）を指定してください"
      "（例: observed_until='2026-09-30'）。"),
     # --- reading files -------------------------------------------------------------------
     ("format: {value} is not one of {formats}.",
@@ -235,14 +235,14 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "tenure_unit: {values} のいずれかを指定してください（渡された値: {value}）。"),
     ("window: pass the length of the observation window in {unit} (a number > 0) or 'all'; "
      "got {value}.",
-     "window: 観察期間の長さを {unit} 単位の数（0 より大きい数）か 'all' で指定してください"
+     "window: 観測期間の長さを {unit} 単位の数（0 より大きい数）か 'all' で指定してください"
      "（渡された値: {value}）。"),
     ("window: the observation window must be a number of {unit} above 0 (or 'all'); got "
      "{value}.",
-     "window: 観察期間は 0 より大きい {unit} の数（または 'all'）で指定してください"
+     "window: 観測期間は 0 より大きい {unit} の数（または 'all'）で指定してください"
      "（渡された値: {value}）。"),
     ("window: snapshot_entry needs the window's length (a number).",
-     "window: snapshot_entry には観察期間の長さ（数値）が必要です。"),
+     "window: snapshot_entry には観測期間の長さ（数値）が必要です。"),
     ("window: must be at least 1 month; got {value}.",
      "window: 1 か月以上を指定してください（渡された値: {value}）。"),
     ("Column '{column}': tenure_unit={unit}, but {*looks}. If they are {*suggestion}, pass "
@@ -258,11 +258,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "churn flag means 'left during the last W', to get an entry column for "
      "cs.survival_curves(..., entry_col='entry'); or window='all' if every customer who ever "
      "joined is in the table.",
-     "利用期間のテーブルからは、各顧客をいつから観察しているかがわかりません。ここでは全履歴"
+     "利用期間のテーブルからは、各顧客をいつから観測しているかがわかりません。ここでは全履歴"
      "（全員を最初の月から追跡）として読みました。テーブルがある日に契約中だった顧客の"
      "スナップショットであれば、継続率を高く見積もりすぎます（シミュレーションで作った"
      "スナップショットでは {bias}）。解約フラグが「直近 W の間に解約」を意味するなら window=W"
-     "（観察期間の長さ、tenure_unit 単位）を指定してください。cs.survival_curves(..., "
+     "（観測期間の長さ、tenure_unit 単位）を指定してください。cs.survival_curves(..., "
      "entry_col='entry') に使う entry 列ができます。これまでに契約したすべての顧客がテーブルに"
      "あるなら window='all' を指定してください。"),
     ("Column '{column}': the data span less than window={window} months, so no base month can "
@@ -280,7 +280,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("Outcome window not fully observed: as_of {as_of} + {months} months ends on {end}, after "
      "observed_until {until}, so churn in it would be undercounted. Choose as_of <= {latest} "
      "or a shorter horizon.",
-     "結果を見る期間が観察しきれていません: as_of {as_of} + {months} か月は {end} に終わり、"
+     "結果を見る期間が観測しきれていません: as_of {as_of} + {months} か月は {end} に終わり、"
      "observed_until {until} より後です。このままでは解約を少なく数えてしまいます。"
      "as_of <= {latest} にするか、horizon を短くしてください。"),
     ("Column '{column}': no customer churned, so churn propensity cannot be estimated.",
@@ -290,7 +290,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "follow-up, e.g. a start on the observation date or a tenure of 0): they carry no "
      "information about any later month and are left out of the curve{*lost}. They stay in "
      "`counts`.",
-     "{n} 人の顧客{where}は観察期間が空です（entry が追跡の終わりと同じ。たとえば観察日に開始、"
+     "{n} 人の顧客{where}は観測期間が空です（entry が追跡の終わりと同じ。たとえば観測日に開始、"
      "または利用期間 0）。以降の月について情報がないため、曲線から除外しました{lost}。"
      "`counts` には残っています。"),
     ("Column '{column}': the curve{*where} cannot be estimated with late entry: at some month "
@@ -298,9 +298,9 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "({detail}). Too few customers were observed at those tenures: use a longer observation "
      "window, more customers, or read the curve only up to where enough customers are at "
      "risk.",
-     "列 '{column}': 途中からの観察（late entry）では曲線{where}を推定できません。ある月に、"
-     "そのとき観察していた顧客が全員解約したため、曲線が 0 に落ちてそのままになります"
-     "（lifelines のメッセージ: {detail}）。その利用期間で観察できた顧客が少なすぎます。観察期間を長くするか、顧客を"
+     "列 '{column}': 遅延エントリー（左側切断）では曲線{where}を推定できません。ある月に、"
+     "そのとき観測していた顧客が全員解約したため、曲線が 0 に落ちてそのままになります"
+     "（lifelines のメッセージ: {detail}）。その利用期間で観測できた顧客が少なすぎます。観測期間を長くするか、顧客を"
      "増やすか、解約しうる顧客が十分いるところまでで曲線を読んでください。"),
     ("survival_at: t = {t} {unit} is past the last follow-up of {group}: the curve is unknown "
      "there, shown as NaN.",
@@ -525,20 +525,20 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("Every survey needs at least one answer (a count above 0).",
      "どの調査にも少なくとも 1 件の回答（0 より大きい件数）が必要です。"),
     ("cluster: pass one column of cluster ids (e.g. df['account_id']), not a whole table.",
-     "cluster: テーブル全体ではなく、クラスタ ID の列を 1 つ渡してください"
+     "cluster: テーブル全体ではなく、クラスター ID の列を 1 つ渡してください"
      "（例: df['account_id']）。"),
     ("cluster: one id per answer is needed, but there are {n} answers and {k} cluster ids.",
-     "cluster: 回答ごとに ID が 1 つ必要ですが、回答は {n} 件、クラスタ ID は {k} 個です。"),
+     "cluster: 回答ごとに ID が 1 つ必要ですが、回答は {n} 件、クラスター ID は {k} 個です。"),
     ("cluster: the scores and the cluster ids have different row labels; take both from the "
      "same table (e.g. df['score'], df['account_id']).",
-     "cluster: スコアとクラスタ ID の行ラベルが違います。両方を同じテーブルから取ってください"
+     "cluster: スコアとクラスター ID の行ラベルが違います。両方を同じテーブルから取ってください"
      "（例: df['score']、df['account_id']）。"),
     ("cluster: pass one cluster id (e.g. the account id) per answer, not {what} {value}.",
-     "cluster: 回答ごとにクラスタ ID（アカウント ID など）を 1 つ渡してください（渡されたのは "
+     "cluster: 回答ごとにクラスター ID（アカウント ID など）を 1 つ渡してください（渡されたのは "
      "{what} {value} です）。"),
     ("cluster: in by(), pass the name of the column of cluster ids, e.g. "
      "cluster='account_id'.",
-     "cluster: by() ではクラスタ ID の列名を渡してください（例: cluster='account_id'）。"),
+     "cluster: by() ではクラスター ID の列名を渡してください（例: cluster='account_id'）。"),
     ("cluster: pass a pair (clusters_of_a, clusters_of_b), one id per answer in each group, "
      "e.g. cluster=(a_df['account_id'], b_df['account_id']).",
      "cluster: 各グループの回答ごとの ID を組 (clusters_of_a, clusters_of_b) で渡してください"
@@ -549,7 +549,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "これでチームを順位づけしたり、変化を追ったりしないでください。"),
     ("NPS compare: {n} clusters answer in both groups (e.g. {ids}); the groups are treated as "
      "independent, which overstates the SE of the difference when an account's answers agree.",
-     "NPS 比較: {n} 個のクラスタが両方のグループで回答しています（例: {ids}）。グループを独立"
+     "NPS 比較: {n} 個のクラスターが両方のグループで回答しています（例: {ids}）。グループを独立"
      "として扱うため、同じアカウントの回答が似ている場合は差の標準誤差を大きく見積もります。"),
     # --- the report --------------------------------------------------------------------
     ("The report needs these parameters for {source} ({*form}):\n{lines}\n{columns}\nPass each "
@@ -653,13 +653,13 @@ PARTS: tuple[tuple[str, str], ...] = (
      "金額がマイナスになっています（返金やクレジットはアカウントあたりの売上ではありません）"),
     ("a churned customer must enter before it churns (entry < duration): a churn at entry "
      "could not have been observed",
-     "解約した顧客の観察開始が解約時点と同じか後になっています（entry < duration が必要です）。"
-     "観察開始と同時の解約は観察できません"),
+     "解約した顧客の観測開始が解約時点と同じか後になっています（entry < duration が必要です）。"
+     "観測開始と同時の解約は観測できません"),
     ("entry must not be after the duration", "entry が duration より後になっています"),
     ("entry must not be after the end of the follow-up ({duration})",
      "entry が追跡期間の終わり（{duration}）より後になっています"),
     ("entry must not come after the end of the observation (entry <= duration)",
-     "entry が観察の終わりより後になっています（entry <= duration が必要です）"),
+     "entry が観測の終わりより後になっています（entry <= duration が必要です）"),
     ("end dates must not be after observed_until {date}",
      "終了日が observed_until {date} より後になっています"),
     ("durations must be finite (no infinite lifetimes)",
@@ -768,7 +768,7 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("ids must not be missing", "ID が入っていません"),
     ("cluster ids (e.g. account ids) must not be missing: every answer needs the account it "
      "came from",
-     "クラスタ ID（アカウント ID など）が入っていません。回答ごとに、どのアカウントの回答かが"
+     "クラスター ID（アカウント ID など）が入っていません。回答ごとに、どのアカウントの回答かが"
      "必要です"),
     ("values must be dates (e.g. 2024-01-31), slashed dates written {*order} "
      "(dayfirst={flag})",
@@ -831,10 +831,10 @@ PARTS: tuple[tuple[str, str], ...] = (
      "（月あたり {lo}〜{hi}）。"),
     ("NPS compare, group a", "NPS 比較のグループ a"),
     ("NPS compare, group b", "NPS 比較のグループ b"),
-    ("clusters (accounts)", "クラスタ（アカウント）"),
+    ("clusters (accounts)", "クラスター（アカウント）"),
     ("answers", "回答"),
-    ("the margin of error is ±{m} points", "誤差の幅は ±{m} ポイント"),
-    ("no margin of error can be estimated", "誤差の幅は推定できません"),
+    ("the margin of error is ±{m} points", "誤差幅は ±{m} ポイント"),
+    ("no margin of error can be estimated", "誤差幅は推定できません"),
     ("tenure form: a tenure and a churn flag", "利用期間の形式: 利用期間と解約フラグ"),
     ("dates form: start and end dates", "日付の形式: 開始日と終了日"),
     ("no form chosen yet", "形式はまだ決まっていません"),
