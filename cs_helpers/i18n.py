@@ -92,8 +92,9 @@ def get_language() -> str:
 # messages: DataError / DataWarning texts
 # --------------------------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\*?)(\w+)(:n|;|,)?\}")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\*?)(\w+)(:n|;|,|\+|/)?\}")
 _NUMBER = r"-?[0-9][0-9,]*(?:\.[0-9]+)?"
+_LIST_SEPARATORS = {";": "; ", ",": ", ", "/": "\n", "+": "\n  - "}
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class MessageTemplate:
     (a column name, a number, some ids: copied verbatim into the translation),
     ``{name:n}`` where only a number may go, ``{*name}`` where a piece of English text goes
     that is itself translated (a rule, a reason) and ``{*name;}`` for a list of such pieces
-    separated by ``"; "`` (``{*name,}``: by ``", "``). ``{{`` and ``}}`` are literal braces. ``loose`` matches the same
+    separated by ``"; "`` (``{*name,}``: by ``", "``; ``{*name/}``: by new lines;
+    ``{*name+}``: lines of a bulleted list, ``"\\n  - "``). ``{{`` and ``}}`` are literal braces. ``loose`` matches the same
     shape with any text in every placeholder (to check a template against the source).
     """
 
@@ -135,8 +137,8 @@ class MessageTemplate:
             star, name, kind = m.group(1), m.group(2), m.group(3)
             if star:
                 nested.add(name)
-            if kind in (";", ","):
-                lists[name] = kind + " "
+            if kind in _LIST_SEPARATORS:
+                lists[name] = _LIST_SEPARATORS[kind]
             body = _NUMBER if kind == ":n" else ".*?"
             parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{body})")
             loose.append(".*?")

@@ -30,8 +30,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("Column '{column}': {*rule} — {n} of {total} rows break this rule (first {*label}: "
      "{ids}{more}).",
      "列 '{column}': {rule} — {total} 行中 {n} 行が該当します（先頭の{label}: {ids}{more}）。"),
-    ("Column '{column}': {*rule} — {n} of {total} rows break this rule{more}.",
-     "列 '{column}': {rule} — {total} 行中 {n} 行が該当します{more}。"),
+    ("Column '{column}': {*rule} — {n} of {total} rows break this rule{*which}.",
+     "列 '{column}': {rule} — {total} 行中 {n} 行が該当します{which}。"),
     ("{n} rows left out: {*reason} (e.g. {ids}).", "{n} 行を除外しました: {reason}（例: {ids}）。"),
     ("{n} rows left out: {*reason}.", "{n} 行を除外しました: {reason}。"),
     # --- tables, columns, duplicates ------------------------------------------------------
@@ -552,11 +552,12 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "NPS 比較: {n} 個のクラスターが両方のグループで回答しています（例: {ids}）。グループを独立"
      "として扱うため、同じアカウントの回答が似ている場合は差の標準誤差を大きく見積もります。"),
     # --- the report --------------------------------------------------------------------
-    ("The report needs these parameters for {source} ({*form}):\n{lines}\n{columns}\nPass each "
+    ("The report needs these parameters for {source} ({*form}):\n  - {*lines+}\n{*columns/}\n"
+     "Pass each "
      "with -p name value (quote names with spaces: -p id_col 'Customer ID'; use -r instead of "
      "-p for a name that looks like a number). Optional columns may be left out or set to "
      "None.",
-     "レポートには、{source}（{form}）について次のパラメータが必要です:\n{lines}\n{columns}\n"
+     "レポートには、{source}（{form}）について次のパラメータが必要です:\n  - {lines}\n{columns}\n"
      "それぞれ -p 名前 値 の形で渡してください（空白を含む名前は引用符で囲みます: -p id_col "
      "'Customer ID'。数値に見える名前には -p の代わりに -r を使います）。任意の列は省略するか "
      "None にできます。"),
@@ -598,8 +599,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "(schema.name for a table in another schema).",
      "{parameter}: テーブル {name} がありません{cause}。{near}{listing} -p {parameter2} <名前> "
      "で指定してください（別のスキーマのテーブルは schema.name）。"),
-    ("The report cannot tell where the tables are:\n{problems}",
-     "レポートがテーブルの場所を判断できません:\n{problems}"),
+    ("The report cannot tell where the tables are:\n  - {*problems+}",
+     "レポートがテーブルの場所を判断できません:\n  - {problems}"),
     ("{parameter}: {name} is a table name, but no connection is given: pass -p connection "
      "postgresql://user@host:5432/database (or duckdb:///path/to/file.db) with it.",
      "{parameter}: {name} はテーブル名ですが、接続先が指定されていません。-p connection "
@@ -710,8 +711,6 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("; no amount at all in {groups} (its mean is NaN, not a number to use)",
      "。{groups} には金額が 1 件もありません（平均は NaN で、使える数値ではありません）"),
     (", … ({n:n} columns)", ", …（全 {n} 列）"),
-    ("{name} table", "{name} テーブル"),
-    ("table", "テーブル"),
     ("the extension '{suffix}'", "拡張子 '{suffix}' "),
     ("a file name without an extension", "拡張子のないファイル名"),
     ("pass format='csv', 'parquet' or 'xlsx' (or convert the file to one of them)",
@@ -720,6 +719,121 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("detected", "（自動判定）"),
     ("given", "（指定）"),
     ("no date", "日付なし"),
+    (" (the table has no id column to name them)", "（ID 列がないため、該当する顧客を示せません）"),
+    (" (first ids: {ids})", "（先頭の ID: {ids}）"),
+    # the report's parameter checks (one line each)
+    ("Columns of {name}: {columns}.", "{name} の列: {columns}。"),
+    ("data_path and connection/table are both given: the customers come from a file "
+     "(data_path) or from a database table (connection and table), not both.",
+     "data_path と connection/table の両方が指定されています。顧客データはファイル（data_path）"
+     "かデータベースのテーブル（connection と table）のどちらか一方から読みます。"),
+    ("engine: {engine} applies to files; a database table is counted in its own database "
+     "(leave engine out).",
+     "engine: {engine} はファイル用です。データベースのテーブルはそのデータベースの中で集計"
+     "します（engine は指定しないでください）。"),
+    ("{other}_path and {other2}_table are both given: pass one.",
+     "{other}_path と {other2}_table の両方が指定されています。どちらか一方を渡してください。"),
+    ("start_col/end_col and tenure_col/churned_col are both given: a table is in the dates "
+     "form (start and end dates) or in the tenure form (a tenure and a churn flag); give the "
+     "pair that fits.",
+     "start_col/end_col と tenure_col/churned_col の両方が指定されています。テーブルは日付の"
+     "形式（開始日と終了日）か利用期間の形式（利用期間と解約フラグ）のどちらかです。合う方の"
+     "組を指定してください。"),
+    ("the form is not given: pass start_col and end_col (a start date{*a} and an end "
+     "date{*b} per customer) or tenure_col and churned_col (a tenure{*c} and a churn "
+     "flag{*d}, as in a snapshot table).",
+     "テーブルの形式が指定されていません。start_col と end_col（顧客ごとの開始日{a}と終了日{b}）"
+     "か、tenure_col と churned_col（スナップショット形式のテーブルのような利用期間{c}と"
+     "解約フラグ{d}）を指定してください。"),
+    (" such as {columns}", "（{columns} など）"),
+    ("the table has one column whose name contains {sep}: it was read with the wrong "
+     "separator; pass -p sep {sep2}.",
+     "列が 1 つしかなく、その名前に {sep} が含まれています。区切り文字を間違えて読み込んで"
+     "います。-p sep {sep2} を指定してください。"),
+    ("{name}: None, but {where} needs this column ({*what}).",
+     "{name}: None になっていますが、{where} にはこの列（{what}）が必要です。"),
+    ("{name}: {value} is not a column of {where}.{*near}",
+     "{name}: {value} は {where} の列ではありません。{near}"),
+    # report._not_given: a description, maybe the table, an example, maybe hints
+    ("{name}: not given: {*what} of {where}; e.g. -p {name2} {example} (columns that look "
+     "like it: {columns}), or -p id_col None if the table has no id column.",
+     "{name}: 指定がありません: {where} の{what}（例: -p {name2} {example}）"
+     "。それらしい列: {columns}。ID 列がなければ -p id_col None を指定してください。"),
+    ("{name}: not given: {*what} of {where}; e.g. -p {name2} {example} (columns that look "
+     "like it: {columns}).",
+     "{name}: 指定がありません: {where} の{what}（例: -p {name2} {example}）。それらしい列: {columns}。"),
+    ("{name}: not given: {*what} of {where}; e.g. -p {name2} {example}, or -p id_col None "
+     "if the table has no id column.",
+     "{name}: 指定がありません: {where} の{what}（例: -p {name2} {example}）"
+     "。ID 列がなければ -p id_col None を指定してください。"),
+    ("{name}: not given: {*what} of {where}; e.g. -p {name2} {example}.",
+     "{name}: 指定がありません: {where} の{what}（例: -p {name2} {example}）。"),
+    ("{name}: not given: {*what}; e.g. -p {name2} {example} (columns that look like it: "
+     "{columns}), or -p id_col None if the table has no id column.",
+     "{name}: 指定がありません: {what}（例: -p {name2} {example}）"
+     "。それらしい列: {columns}。ID 列がなければ -p id_col None を指定してください。"),
+    ("{name}: not given: {*what}; e.g. -p {name2} {example} (columns that look like it: "
+     "{columns}).",
+     "{name}: 指定がありません: {what}（例: -p {name2} {example}）。それらしい列: {columns}。"),
+    ("{name}: not given: {*what}; e.g. -p {name2} {example}, or -p id_col None if the "
+     "table has no id column.",
+     "{name}: 指定がありません: {what}（例: -p {name2} {example}）。ID 列がなければ -p id_col None を指定してください。"),
+    ("{name}: not given: {*what}; e.g. -p {name2} {example}.",
+     "{name}: 指定がありません: {what}（例: -p {name2} {example}）。"),
+    ("the customers table (CSV, Parquet or Excel)", "顧客テーブル（CSV、Parquet、Excel）"),
+    ("database connection string (password masked), instead of data_path",
+     "データベースの接続文字列（パスワードは伏せ字）。data_path の代わりに使います"),
+    ("the customers table in that database", "そのデータベースの顧客テーブル"),
+    ("where the counting ran (pandas, duckdb or spark)",
+     "集計を実行した場所（pandas、duckdb、spark）"),
+    ("CSV text encoding (None: detected)", "CSV の文字コード（None: 自動判定）"),
+    ("CSV separator (None: detected)", "CSV の区切り文字（None: 自動判定）"),
+    ("Excel sheet (None: the first)", "Excel のシート（None: 最初のシート）"),
+    ("decimal mark of numbers in a CSV ('.' or ',')", "CSV の数値の小数点（'.' か ','）"),
+    ("customer id column (None: the table has none)", "顧客 ID の列（None: ID 列なし）"),
+    ("dates form: start date column", "日付の形式: 開始日の列"),
+    ("dates form: end date column (empty while active)", "日付の形式: 終了日の列（契約中は空欄）"),
+    ("the date the data describe (None: the latest date in the table)",
+     "データの時点（None: テーブル内の最新の日付）"),
+    ("how the dates are written, when they could be read two ways",
+     "日付が 2 通りに読める場合の書き方"),
+    ("slashed dates read day first (True) or month first (False)",
+     "スラッシュ区切りの日付を日が先（True）と読むか、月が先（False）と読むか"),
+    ("dates form: the date the export starts", "日付の形式: エクスポートの開始日"),
+    ("tenure form: tenure column", "利用期間の形式: 利用期間の列"),
+    ("tenure form: churn flag column", "利用期間の形式: 解約フラグの列"),
+    ("tenure form: unit of the tenure", "利用期間の形式: 利用期間の単位"),
+    ("tenure form: months (in tenure_unit) the churn flag covers; 'all' for a full history",
+     "利用期間の形式: 解約フラグが対象とする期間（tenure_unit 単位）。全履歴なら 'all'"),
+    ("column the segments are compared by", "セグメントを比べる列"),
+    ("currency of the revenue", "売上の通貨"),
+    ("share of revenue kept after the cost of serving (LTV)",
+     "提供コストを差し引いた後に残る売上の割合（LTV）"),
+    ("annual discount rate (LTV)", "年間の割引率（LTV）"),
+    ("months of lifetime valued in LTV", "LTV で評価する継続期間の月数"),
+    ("monthly revenue table (one row per customer and month)",
+     "月次売上のテーブル（顧客・月ごとに 1 行）"),
+    ("its customer id column (default: id_col)", "その顧客 ID の列（既定: id_col）"),
+    ("its month column", "その月の列"),
+    ("its revenue column", "その売上の列"),
+    ("monthly revenue table in the database", "データベースの月次売上テーブル"),
+    ("NPS answers table", "NPS の回答テーブル"),
+    ("NPS answers table in the database", "データベースの NPS 回答テーブル"),
+    ("its 0-10 answer column", "その 0〜10 の回答の列"),
+    ("its customer id column (answers from one customer grouped)",
+     "その顧客 ID の列（同じ顧客の回答をまとめます）"),
+    ("code shown in the HTML report", "HTML レポートに表示するコード"),
+    # what each column parameter is (report.COLUMN_PARAMETERS, report.PARAMETERS)
+    ("the customer id column", "顧客 ID の列"),
+    ("the start date column (dates form)", "開始日の列（日付の形式）"),
+    ("the end date column, empty while active (dates form)",
+     "終了日の列。契約中は空欄（日付の形式）"),
+    ("the tenure column (tenure form)", "利用期間の列（利用期間の形式）"),
+    ("the churn flag column, Yes/No or 1/0 (tenure form)",
+     "解約フラグの列。Yes/No か 1/0（利用期間の形式）"),
+    ("a column to compare segments by (plan, size...)",
+     "セグメントを比べる列（プラン、規模など）"),
+    ("monthly revenue per customer", "顧客ごとの月次売上"),
     ("S({t}) = {estimate} against a true {truth}", "S({t}) = {estimate}（真の値は {truth}）"),
     ("{d:n} January {y:n}", "{y}年1月{d}日"),
     ("{d:n} February {y:n}", "{y}年2月{d}日"),
@@ -846,6 +960,9 @@ PARTS: tuple[tuple[str, str], ...] = (
      "テーブルが 1 つも見えません（データベースとユーザーの権限を確認してください）。"),
     ("Tables it can see: {tables}, … ({n} tables).", "見えるテーブル: {tables}, …（{n} 個）。"),
     ("Tables it can see: {tables}.", "見えるテーブル: {tables}。"),
+    # last: the most general pieces
+    ("{name} table", "{name} テーブル"),
+    ("table", "テーブル"),
 )
 
 #: Pieces written by other libraries that our messages quote (pandas' parser): translated

@@ -55,11 +55,17 @@ def _name(node: ast.AST) -> str | None:
 
 
 def _assignments(fn: ast.AST) -> dict[str, list[ast.expr]]:
+    """Texts each local name is given: ``x = ...`` and, for lists of message pieces,
+    ``x.append(...)`` / ``x.insert(i, ...)`` (under the name ``x[]``)."""
     env: dict[str, list[ast.expr]] = {}
     for n in ast.walk(fn):
         if isinstance(n, ast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], ast.Name):
             env.setdefault(n.targets[0].id, []).append(n.value)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
+                isinstance(n.func.value, ast.Name) and n.func.attr in ("append", "insert") \
+                and n.args:
+            env.setdefault(n.func.value.id + "[]", []).append(n.args[-1])
     return env
 
 
@@ -152,6 +158,21 @@ def render(node: ast.expr, env: dict, stack: tuple[str, ...] = ()) -> list[str]:
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
             return render(node.func.value, env, stack)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "join" and node.args:
+            items = node.args[0]                       # "sep".join(pieces) or a generator
+            if isinstance(items, ast.GeneratorExp):
+                gen = items.generators[0]
+                if isinstance(gen.target, ast.Name) and isinstance(gen.iter, ast.Name) and \
+                        f"{gen.iter.id}[]" in env:     # (f"- {x}" for x in pieces)
+                    env = {**env, gen.target.id: env[f"{gen.iter.id}[]"]}
+                items = items.elt
+            key = f"{items.id}[]" if isinstance(items, ast.Name) else None
+            if key in env and key not in stack:
+                return sorted({t for v in env[key] for t in render(v, env, (*stack, key))})
+            if not isinstance(items, ast.Name):
+                texts = render(items, env, stack)
+                if any(t.replace(SAMPLE, "").strip() for t in texts):
+                    return texts
         name = _name(node.func)
         if name in SOURCE.returns and name not in stack:
             return [t for ret, fenv in SOURCE.returns[name]
@@ -257,6 +278,25 @@ def test_every_message_has_a_japanese_translation():
         f"{_site_texts()[t][0].path}:{_site_texts()[t][0].line}: {t!r}" for t in unexpected)
     translated_now = [t for t in UNTRANSLATED if t not in missing]
     assert not translated_now, f"listed as untranslated but translated or gone: {translated_now}"
+
+
+#: Rendered messages that keep English in Japanese on purpose, with the reason.
+ENGLISH_KEPT: dict[str, str] = {}
+
+
+def test_no_english_is_left_in_a_translated_message():
+    """Each message rendered from the source (with the pieces its variables can hold) reads as
+    Japanese once translated: an English piece in a place copied verbatim shows up here."""
+    left = {}
+    for text, sites in _site_texts().items():
+        part = all(s.kind in ("rule", "reason") for s in sites)
+        runs = _english_runs(translate_message(text, "ja", part=part))
+        if runs:
+            left[text] = runs
+    unexpected = {t: r for t, r in left.items() if t not in ENGLISH_KEPT}
+    assert not unexpected, "English left in Japanese messages:\n" + "\n".join(
+        f"{t!r}: {r}" for t, r in sorted(unexpected.items()))
+    assert not set(ENGLISH_KEPT) - set(left), "ENGLISH_KEPT entries no longer needed"
 
 
 def test_sites_without_text_are_pass_throughs():
