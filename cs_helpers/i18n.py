@@ -9,6 +9,14 @@ one setting:
 
 English is the fallback for anything not translated.
 
+Messages are translated when a :class:`~cs_helpers.DataError` or
+:class:`~cs_helpers.DataWarning` is made (:func:`translate_message`): the library keeps
+writing its messages in English, and the catalog ``cs_helpers/messages_ja.py`` pairs each
+English shape with its Japanese, values (column names, numbers, ids) copied verbatim. The
+English stays on the exception as ``.english``. To change a message, change the English in
+the code and its entry in the catalog: ``tests/test_i18n_messages.py`` fails on a message
+with no translation and on a translation whose English is no longer in the code.
+
 Examples
 --------
 >>> import cs_helpers as cs

@@ -37,8 +37,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     # --- tables, columns, duplicates ------------------------------------------------------
     ("The {what} table is empty (0 rows): there is nothing to measure.",
      "{what} テーブルが空です（0 行）。集計できるデータがありません。"),
-    ("Expected the {what} as a pandas DataFrame, got {type}.",
-     "{what} には pandas の DataFrame を渡してください（渡されたのは {type} です）。"),
+    ("Expected the {*what} as a pandas DataFrame, got {type}.",
+     "{what}には pandas の DataFrame を渡してください（渡されたのは {type} です）。"),
     ("{word} {names}: required column missing from the usage table (it has: {have}). The "
      "health signals read it: pass signals={{name: health.Signal(...)}} naming your columns.",
      "{names}: 必要な列が usage テーブルにありません（あるのは {have} です）。ヘルスシグナルは"
