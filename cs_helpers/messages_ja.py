@@ -961,6 +961,10 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("Tables it can see: {tables}, … ({n} tables).", "見えるテーブル: {tables}, …（{n} 個）。"),
     ("Tables it can see: {tables}.", "見えるテーブル: {tables}。"),
     # last: the most general pieces
+    ("{model}: the log-likelihood is flat in some direction at its maximum (e.g. beta running "
+     "off to infinity: no sign of differences between customers), so no standard errors.",
+     "{model}: 対数尤度が最大値の近くである方向に平らになっています（たとえば beta が無限大に"
+     "向かうなど、顧客間の違いが見られません）。そのため標準誤差は出せません。"),
     ("{name} table", "{name} テーブル"),
     ("table", "テーブル"),
 )
