@@ -322,8 +322,8 @@ def message(plan: DatePlan, examples: dict[str, str]) -> str:
         for f in FORMS:
             n = plan.counts.get(f)
             if n:
-                ex = f" (e.g. {examples[f]!r})" if f in examples else ""
-                parts.append(f"{LABELS[f]}: {n:,}{ex}")
+                parts.append(f"{LABELS[f]}: {n:,} (e.g. {examples[f]!r})" if f in examples
+                             else f"{LABELS[f]}: {n:,}")
         return ("one column must hold dates in one stated format; found "
                 f"{len(parts)} forms: {'; '.join(parts)}. Pass dayfirst=True or False to read "
                 "every slashed date one way (each must then fit it), date_format='mixed' to "

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .i18n import translate_message
+
 __all__ = [
     "DataError",
     "DataWarning",
@@ -44,19 +46,81 @@ class DataError(ValueError):
     """A table does not meet the data contract.
 
     The message names the column, the rule, how many rows break it and the first few
-    offending ids.
+    offending ids. It is written in the language in effect when the error is made
+    (:func:`cs_helpers.set_language`, or ``CS_HELPERS_LANG``); ``english`` keeps the English
+    text whatever the language.
 
     Examples
     --------
     >>> import cs_helpers as cs
     >>> issubclass(cs.DataError, ValueError)
     True
+    >>> cs.set_language("ja")
+    >>> err = cs.DataError("The subscriptions table is empty (0 rows): there is nothing to measure.")
+    >>> print(err)
+    subscriptions テーブルが空です（0 行）。集計できるデータがありません。
+    >>> print(err.english)
+    The subscriptions table is empty (0 rows): there is nothing to measure.
+    >>> cs.set_language(None)
     """
+
+    english: str
+
+    def __init__(self, *args: Any) -> None:
+        args, self.english = _translated(args)
+        super().__init__(*args)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.english)
 
 
 class DataWarning(UserWarning):
     """Something the result depends on that the table cannot state: rows left out on purpose
-    (how many and why), rows that look repeated, a unit or a snapshot assumption."""
+    (how many and why), rows that look repeated, a unit or a snapshot assumption.
+
+    Like :class:`DataError`, the message follows the language in effect when the warning is
+    made; ``english`` keeps the English text.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import cs_helpers as cs
+    >>> cs.set_language("ja")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("3 rows left out: rows with every cell empty.", cs.DataWarning)
+    >>> print(caught[0].message)
+    3 行を除外しました: すべてのセルが空の行。
+    >>> print(caught[0].message.english)
+    3 rows left out: rows with every cell empty.
+    >>> cs.set_language(None)
+    """
+
+    english: str
+
+    def __init__(self, *args: Any) -> None:
+        args, self.english = _translated(args)
+        super().__init__(*args)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.english)
+
+
+def _rebuild(cls: type, args: tuple[Any, ...], english: str) -> Any:
+    """Unpickle a DataError/DataWarning as it was made (no second translation)."""
+    obj = cls.__new__(cls)
+    obj.args = args
+    obj.english = english
+    return obj
+
+
+def _translated(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
+    """The arguments with a text message translated into the language in effect, and the
+    English text."""
+    if not args or not isinstance(args[0], str):
+        return args, str(args[0]) if args else ""
+    english = args[0]
+    return (translate_message(english), *args[1:]), english
 
 
 def offending_ids(df: pd.DataFrame, mask: Any, id_col: str | None = None,
@@ -154,25 +218,25 @@ def missing_columns_message(missing: Sequence[str], have: Sequence[Any], what: s
     more = f", … ({len(have)} columns)" if len(have) > 15 else ""
     names = ", ".join(repr(c) for c in missing)
     word = "Column" if len(missing) == 1 else "Columns"
-    hints = []
+    hints = []      # each starts with a space
     by_squash = {_squash(c): c for c in have}
     for col in missing:
         if _squash(col) in by_squash:
-            hints.append(f"Did you mean {by_squash[_squash(col)]!r} (differs in case or "
+            hints.append(f" Did you mean {by_squash[_squash(col)]!r} (differs in case or "
                          "spaces)?")
         else:
             close = difflib.get_close_matches(str(col), [str(c) for c in have], n=1,
                                               cutoff=0.75)
             if close:
-                hints.append(f"Did you mean {close[0]!r}?")
+                hints.append(f" Did you mean {close[0]!r}?")
     if len(have) == 1:
         only = str(have[0])
         sep = next((s for s in (";", "\t", "|", ",") if s in only), None)
         if sep is not None:
-            hints.append(f"The table has one column whose name contains {sep!r}: the file was "
-                         f"probably read with the wrong separator (read it with "
+            hints.append(f" The table has one column whose name contains {sep!r}: the file "
+                         f"was probably read with the wrong separator (read it with "
                          f"cs.read_table(path), or pass sep={sep!r}).")
-    hint = (" " + " ".join(hints)) if hints else ""
+    hint = "".join(hints)
     return (f"{word} {names}: required column missing from the {what} table (it has: "
             f"{shown}{more}).{hint} Pass the right name as an argument, e.g. "
             f"{_arg_hint(missing[0])}='...'.")
@@ -340,9 +404,9 @@ def record_filtered(result: pd.DataFrame | pd.Series, reason: str, n_rows: int,
     # a new list each time: attrs are copied shallowly between tables, so appending in place
     # would also change the input's notes
     result.attrs["cs_helpers_filtered"] = [*result.attrs.get("cs_helpers_filtered", []), note]
-    shown = f" (e.g. {', '.join(note['example_ids'])})" if note["example_ids"] else ""
-    warnings.warn(f"{n_rows:,} rows left out: {reason}{shown}.", DataWarning,
-                  stacklevel=stacklevel)
+    text = (f"{n_rows:,} rows left out: {reason} (e.g. {', '.join(note['example_ids'])})."
+            if note["example_ids"] else f"{n_rows:,} rows left out: {reason}.")
+    warnings.warn(text, DataWarning, stacklevel=stacklevel)
 
 
 def check_fraction(value: Any, name: str, *, allow_zero: bool = True,
@@ -384,11 +448,11 @@ def check_fraction(value: Any, name: str, *, allow_zero: bool = True,
         return value
     bad = arr[~ok] if arr.ndim else arr
     first = float(np.ravel(bad)[0])
-    lo = "from 0" if allow_zero else "above 0"
-    hi = "to 1" if allow_one else "below 1"
+    span = {(True, True): "from 0 to 1", (True, False): "from 0 below 1",
+            (False, True): "above 0 to 1", (False, False): "above 0 below 1"}
     shown = f"{first:g}" if np.isfinite(first) else repr(first)
-    hint = ""
+    rule = f"{name}: must be a fraction {span[allow_zero, allow_one]} (0.08 means 8%)"
     if np.isfinite(first) and 1 < first <= 100:
-        hint = f", which looks like a percent: pass {first / 100:g}"
-    raise DataError(f"{name}: must be a fraction {lo} {hi} (0.08 means 8%); "
-                    f"got {shown}{hint}.")
+        raise DataError(f"{rule}; got {shown}, which looks like a percent: pass "
+                        f"{first / 100:g}.")
+    raise DataError(f"{rule}; got {shown}.")
