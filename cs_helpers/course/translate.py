@@ -57,12 +57,15 @@ hand, never by ``extract``, which refreshes ``source`` only where ``ja`` is stil
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import difflib
+import io
 import json
 import posixpath
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +75,8 @@ import yaml
 
 __all__ = ["ROOT", "NOTEBOOKS", "TRANSLATIONS", "SET_LANGUAGE_LINE", "cell_text", "load",
            "dump", "extract", "Status", "status", "accept", "diff", "build_notebook", "build",
-           "rewrite_links", "complete_stems", "lesson_stems", "TranslationError"]
+           "rewrite_links", "complete_stems", "lesson_stems", "TranslationError", "code_tokens",
+           "code_difference"]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -169,6 +173,132 @@ def extract(stem: str, language: str = "ja", root: Path = ROOT) -> Path:
     return out
 
 
+# --- code cells: only strings and comments may change ----------------------------------------
+
+class _FreeStrings(ast.NodeTransformer):
+    """Blank the text of string literals inside an f-string's expression (``{'、'.join(x)}``,
+    ``{'above' if up else 'below'}``: words a learner sees); an f-string nested there keeps
+    only its fields, sorted. Format specs are left exactly as written."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        return ast.Constant(value="") if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        fields = [self.visit_FormattedValue(v) for v in node.values
+                  if isinstance(v, ast.FormattedValue)]
+        return ast.JoinedStr(values=sorted(fields, key=ast.dump))
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        return ast.FormattedValue(value=self.visit(node.value), conversion=node.conversion,
+                                  format_spec=node.format_spec)
+
+
+def _fstring_fields(text: str) -> list[tuple[str, int, str]]:
+    """The replacement fields of one f-string literal: (expression, conversion, format spec),
+    with the text of string literals inside the expression blanked (:class:`_FreeStrings`)."""
+    node = ast.parse(text.strip(), mode="eval").body
+    values = node.values if isinstance(node, ast.JoinedStr) else []
+    return [(ast.dump(_FreeStrings().visit(v.value)), v.conversion,
+             ast.dump(v.format_spec) if v.format_spec else "")
+            for v in values if isinstance(v, ast.FormattedValue)]
+
+
+def code_tokens(code: str) -> list[tuple[Any, ...]]:
+    """A code cell as tokens, without what a translation may change.
+
+    Comments and line breaks inside brackets are dropped; each run of adjacent string literals
+    (implicit concatenation included) becomes one ``("STRING", fields)`` item, where ``fields``
+    are the f-string replacement fields it holds (expression, ``!r``/``!s`` conversion, format
+    spec such as ``:.1%``), sorted, so a translation may move them within the sentence but not
+    change, add or drop one. Every other token is kept as it is. f-strings are read the same way
+    on every Python: Python 3.12+ tokenizes them into parts (FSTRING_START ... FSTRING_END),
+    3.11 as one STRING; both are parsed with :mod:`ast`. Lines of IPython magics (``%``, ``!``)
+    are kept verbatim.
+
+    Examples
+    --------
+    >>> code_tokens('x = f"{n:,} customers"  # count') == code_tokens('x = f"顧客 {n:,} 人"')
+    True
+    >>> code_tokens('x = f"{n:,}"') == code_tokens('x = f"{n:.0f}"')
+    False
+    """
+    lines = code.split("\n")
+    magics = [("MAGIC", ln.strip()) for ln in lines if ln.strip().startswith(("%", "!"))]
+    src = "\n".join(ln[:len(ln) - len(ln.lstrip())] + "pass" if ln.strip().startswith(("%", "!"))
+                    else ln for ln in lines) + "\n"
+    offsets = [0]
+    for line in src.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    fstart = getattr(tokenize, "FSTRING_START", None)
+    fend = getattr(tokenize, "FSTRING_END", None)
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
+    by_type = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+    out: list[tuple[Any, ...]] = []
+
+    def add_string(fields: list[tuple[str, int, str]]) -> None:
+        if out and out[-1][0] == "STRING":
+            fields = [*out.pop()[1], *fields]
+        out.append(("STRING", tuple(sorted(fields))))
+
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.type in skip:
+            i += 1
+        elif t.type == tokenize.STRING:
+            prefix = re.match(r"[A-Za-z]*", t.string).group(0).lower()
+            add_string(_fstring_fields(t.string) if "f" in prefix else [])
+            i += 1
+        elif fstart is not None and t.type == fstart:
+            depth, j = 1, i + 1
+            while depth:
+                depth += (toks[j].type == fstart) - (toks[j].type == fend)
+                j += 1
+            (r0, c0), (r1, c1) = t.start, toks[j - 1].end
+            add_string(_fstring_fields(src[offsets[r0 - 1] + c0:offsets[r1 - 1] + c1]))
+            i = j
+        else:
+            out.append((tokenize.tok_name[t.type],) if t.type in by_type
+                       else (tokenize.tok_name[t.type], t.string))
+            i += 1
+    return magics + out
+
+
+def _describe(item: tuple[Any, ...]) -> str:
+    if item[0] == "STRING":
+        return f"a string with {len(item[1])} {{...}} fields" if item[1] else "a string"
+    return repr(item[1]) if len(item) > 1 else item[0]
+
+
+def code_difference(english: str, translated: str) -> str | None:
+    """How a translated code cell differs from the English beyond strings and comments
+    (None when it does not): see :func:`code_tokens`.
+
+    Examples
+    --------
+    >>> code_difference('ax.set_title("Churn")  # per month', 'ax.set_title("解約率")  # 月次')
+    >>> print(code_difference('s = df["plan"].mean()', 's = df["plan"].median()'))
+    'median' where the English has 'mean'
+    """
+    try:
+        a, b = code_tokens(english), code_tokens(translated)
+    except (SyntaxError, tokenize.TokenError, IndentationError, ValueError) as e:
+        return f"cannot be read as Python: {e}"
+    if a == b:
+        return None
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if a[i1:i2] and b[j1:j2] and a[i1][0] == b[j1][0] == "STRING":
+            return ("an f-string's {...} fields differ (the expressions and format specs must "
+                    "stay exactly as in the English; only the words around them change)")
+        new = " ".join(_describe(x) for x in b[j1:j2]) or "nothing"
+        old = " ".join(_describe(x) for x in a[i1:i2]) or "nothing"
+        return f"{new} where the English has {old}"
+    return "differs"  # pragma: no cover (the sequences differ, so some opcode is not equal)
+
+
 # --- status ------------------------------------------------------------------------------------
 
 @dataclass
@@ -184,13 +314,15 @@ class Status:
     stale: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)        # no entry in the file
     orphans: list[str] = field(default_factory=list)        # entries for cells that left
+    code_changed: dict[str, str] = field(default_factory=dict)  # id -> how its code differs
     no_file: bool = False
 
     @property
     def complete(self) -> bool:
-        """Every markdown cell translated, nothing stale, missing or left over."""
+        """Every markdown cell translated, nothing stale, missing or left over, and every
+        translated code cell the English code with only strings and comments changed."""
         return not (self.no_file or self.untranslated or self.stale or self.missing
-                    or self.orphans)
+                    or self.orphans or self.code_changed)
 
     def problems(self) -> str:
         """Why the notebook is not complete, in words ('' when it is)."""
@@ -208,6 +340,8 @@ class Status:
         if self.orphans:
             parts.append(f"{len(self.orphans)} entries for cells the notebook no longer has "
                          f"({', '.join(self.orphans)}; run extract)")
+        for cid, why in self.code_changed.items():
+            parts.append(f"code cell {cid} changes more than strings and comments: {why}")
         return "; ".join(parts)
 
 
@@ -249,6 +383,10 @@ def status(stem: str, language: str = "ja", root: Path = ROOT) -> Status:
             st.stale.append(cell["id"])
         else:
             st.translated.append(cell["id"])
+            if cell["cell_type"] == "code":
+                why = code_difference(cell_text(cell), str(entry[language]))
+                if why is not None:
+                    st.code_changed[cell["id"]] = why
     ids = {c["id"] for c in cells}
     st.orphans = [i for i in entries if i not in ids]
     return st
@@ -361,7 +499,9 @@ def _insert_set_language(code: str) -> str | None:
     lines = code.split("\n")
     for i, line in enumerate(lines):
         if _IMPORT_LINE.match(line):
-            return "\n".join([*lines[:i + 1], SET_LANGUAGE_LINE, *lines[i + 1:]])
+            # blank lines around it keep ruff's import sorting (I001) happy
+            after = [""] if i + 1 < len(lines) and lines[i + 1].strip() else []
+            return "\n".join([*lines[:i + 1], "", SET_LANGUAGE_LINE, *after, *lines[i + 1:]])
     return None
 
 
