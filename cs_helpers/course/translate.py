@@ -637,6 +637,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="The Japanese edition: translation files and "
                                                  "notebooks/ja/ (see the module docstring).")
     parser.add_argument("--language", default="ja")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)  # tests
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="create or refresh translation files")
     ex.add_argument("stems", nargs="*", help="notebook names without .ipynb (default: all)")
@@ -655,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     bd.add_argument("--list", metavar="FILE",
                     help="also write the built notebooks' paths to FILE, one a line")
     args = parser.parse_args(argv)
-    root, language = ROOT, args.language
+    root, language = args.root, args.language
     try:
         if args.command == "extract":
             for stem in args.stems or lesson_stems(root):
