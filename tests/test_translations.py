@@ -572,3 +572,27 @@ def test_lab_ja_settings_make_the_jupyterlab_interface_japanese(tmp_path):
     assert overrides["@jupyterlab/translation-extension:plugin"] == {"locale": "ja_JP"}
     assert overrides["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
     assert (folder / "page_config.json").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# README.ja.md: its course map links what is built
+# --------------------------------------------------------------------------------------------
+
+def test_readme_ja_course_map_links_the_built_edition():
+    text = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    rows = [s for s in STEMS if f"[{s}.ipynb](notebooks/" in text]
+    assert rows == STEMS, "every lesson has a row in the course map"
+    assert tr.readme_text(text, root=ROOT) == text, (
+        "README.ja.md's course map does not match notebooks/ja/: run `make notebooks-ja` "
+        f"(or `{CMD} build`), which updates it")
+
+
+def test_readme_course_map_follows_the_build(course):
+    (course / "README.ja.md").write_text(
+        "| 01 | [01_alpha.ipynb](notebooks/01_alpha.ipynb) | 英語（翻訳中） | a | 10 + 5 | 0 |\n"
+        "| 02 | [02_beta.ipynb](notebooks/02_beta.ipynb) | 英語（翻訳中） | b | 5 + 0 | 0 |\n",
+        encoding="utf-8")
+    tr.main(["--root", str(course), "build"])
+    assert (course / "README.ja.md").read_text(encoding="utf-8").splitlines() == [
+        "| 01 | [01_alpha.ipynb](notebooks/ja/01_alpha.ipynb) | 日本語 | a | 10 + 5 | 0 |",
+        "| 02 | [02_beta.ipynb](notebooks/02_beta.ipynb) | 英語（翻訳中） | b | 5 + 0 | 0 |"]

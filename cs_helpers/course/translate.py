@@ -76,7 +76,7 @@ import yaml
 __all__ = ["ROOT", "NOTEBOOKS", "TRANSLATIONS", "SET_LANGUAGE_LINE", "cell_text", "load",
            "dump", "extract", "Status", "status", "accept", "diff", "build_notebook", "build",
            "rewrite_links", "complete_stems", "lesson_stems", "TranslationError", "code_tokens",
-           "code_difference"]
+           "code_difference", "readme_text", "update_readme"]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -611,6 +611,44 @@ def build(stems: list[str] | None = None, language: str = "ja", root: Path = ROO
     return result
 
 
+# --- README.ja.md: the course map follows what is built ------------------------------------------
+
+README_JA = "README.ja.md"
+_MAP_ROW = re.compile(r"^(\|[^|\n]*\| \[)([\w-]+)(\.ipynb\]\()notebooks/(?:ja/)?[\w-]+\.ipynb"
+                      r"(\) \|)[^|\n]*(\|)", re.M)
+EDITION_JA, EDITION_EN = " 日本語 ", " 英語（翻訳中） "
+
+
+def readme_text(text: str, language: str = "ja", root: Path = ROOT) -> str:
+    """README.ja.md with each course-map row linking the Japanese notebook where it is built
+    (``notebooks/ja/<stem>.ipynb``, edition column 日本語) and the English one elsewhere (英語（翻訳中）).
+
+    Examples
+    --------
+    >>> print(readme_text("| 01 | [01_x.ipynb](notebooks/ja/01_x.ipynb) | 日本語 | topic |",
+    ...                   root=Path("/nowhere")))
+    | 01 | [01_x.ipynb](notebooks/01_x.ipynb) | 英語（翻訳中） | topic |
+    """
+    def row(m: re.Match) -> str:
+        built = (root / "notebooks" / language / f"{m.group(2)}.ipynb").exists()
+        target = f"notebooks/{language}/{m.group(2)}.ipynb" if built else f"notebooks/{m.group(2)}.ipynb"
+        return (m.group(1) + m.group(2) + m.group(3) + target + m.group(4)
+                + (EDITION_JA if built else EDITION_EN) + m.group(5))
+    return _MAP_ROW.sub(row, text)
+
+
+def update_readme(language: str = "ja", root: Path = ROOT) -> bool:
+    """Rewrite the course map of README.ja.md for what notebooks/ja/ holds; True if it changed."""
+    path = root / README_JA
+    if not path.exists():
+        return False
+    text = path.read_text(encoding="utf-8")
+    new = readme_text(text, language, root)
+    if new != text:
+        path.write_text(new, encoding="utf-8", newline="\n")
+    return new != text
+
+
 # --- command line ------------------------------------------------------------------------------
 
 def _print_status(stems: list[str], language: str, root: Path) -> int:
@@ -680,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.list:
                 Path(args.list).write_text("".join(f"{_rel(p, root)}\n" for p in result.built),
                                            encoding="utf-8")
+            if update_readme(language, root):
+                print(f"updated the course map of {README_JA}")
             if args.stems and result.skipped:
                 return 1            # a notebook asked for by name could not be built
     except TranslationError as e:
