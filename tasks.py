@@ -547,8 +547,8 @@ def task_notebooks_ja(python: Path, stems: list[str] = ()) -> None:
     then execute the built notebooks and clean them like the English ones."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "built.txt"
-        run([str(python), "-m", "cs_helpers.course.translate", "build", *stems,
-             "--list", str(listing)])
+        run([str(python), "-m", "cs_helpers.course.translate", "--root", str(ROOT), "build",
+             *stems, "--list", str(listing)])
         built = listing.read_text(encoding="utf-8").split()
     if not built:
         print("No Japanese notebook to execute (no translation is complete yet).")
@@ -639,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.task == "notebooks-ja":
             task_notebooks_ja(python, args.args)
         elif args.task == "translations":
-            run([str(python), "-m", "cs_helpers.course.translate", "status"])
+            run([str(python), "-m", "cs_helpers.course.translate", "--root", str(ROOT), "status"])
         elif args.task == "exercises":
             run([str(python), "-m", "cs_helpers.exercises", "build"])
         elif args.task == "site":

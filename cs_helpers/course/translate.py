@@ -675,7 +675,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description="The Japanese edition: translation files and "
                                                  "notebooks/ja/ (see the module docstring).")
     parser.add_argument("--language", default="ja")
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)  # tests
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the course folder (default: the checkout this package is in)")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="create or refresh translation files")
     ex.add_argument("stems", nargs="*", help="notebook names without .ipynb (default: all)")
