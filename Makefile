@@ -36,10 +36,11 @@ $(SPARK_STAMP): requirements-spark.txt $(STAMP)
 
 install-spark: $(SPARK_STAMP)  ## Add the optional Spark engine (pyspark; needs Java 17+)
 
-# EDITION=ja (make lab EDITION=ja) is the same as make lab-ja. Not LANG: that is the system
+lab:  ## Open JupyterLab on notebooks/00_start_here.ipynb, serving the whole course folder
+	@$(TASKS) lab
+
+# The Japanese edition has its own target rather than `make lab LANG=ja`: LANG is the system
 # locale variable every shell already sets (LANG=ja_JP.UTF-8 on a Japanese system).
-lab:  ## Open JupyterLab on notebooks/00_start_here.ipynb, serving the whole course folder (EDITION=ja: as lab-ja)
-	@$(TASKS) lab$(if $(filter ja,$(EDITION)),-ja)
 
 lab-ja:  ## 日本語版: open notebooks/ja/00_start_here.ipynb, with JupyterLab's menus in Japanese
 	@$(TASKS) lab-ja
