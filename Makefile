@@ -21,7 +21,7 @@ SPARK ?= $(CS_HELPERS_REQUIRE_SPARK)
 TASKS = $(BOOT) tasks.py --venv $(VENV) $(if $(filter 1,$(SPARK)),--spark)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install install-spark lab test lint unit warehouse notebooks-test data lock notebooks exercises site slides bench report clean
+.PHONY: help install install-spark lab lab-ja test lint unit warehouse notebooks-test data lock notebooks notebooks-ja translations exercises site slides bench report clean
 
 help:  ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,12 @@ install-spark: $(SPARK_STAMP)  ## Add the optional Spark engine (pyspark; needs 
 lab:  ## Open JupyterLab on notebooks/00_start_here.ipynb, serving the whole course folder
 	@$(TASKS) lab
 
+# The Japanese edition has its own target rather than `make lab LANG=ja`: LANG is the system
+# locale variable every shell already sets (LANG=ja_JP.UTF-8 on a Japanese system).
+
+lab-ja:  ## 日本語版: open notebooks/ja/00_start_here.ipynb, with JupyterLab's menus in Japanese
+	@$(TASKS) lab-ja
+
 test:  ## Everything CI runs: ruff, unit tests and doctests (on a throwaway PostgreSQL too), notebooks
 	@$(TASKS) test
 
@@ -54,8 +60,14 @@ warehouse:  ## Only the PostgreSQL tests, on a throwaway server started and stop
 notebooks-test:  ## Re-run every committed notebook and compare outputs (nbval)
 	@$(TASKS) notebooks-test
 
-notebooks:  ## Re-execute every lesson and solution in place (after an intended change), then commit
+notebooks:  ## Re-execute every lesson and solution in place (after an intended change), then notebooks-ja; commit
 	@$(TASKS) notebooks
+
+notebooks-ja:  ## Build notebooks/ja/ from translations/ja/, execute and clean them (STEMS="03_kpi_churn ..." for some)
+	@$(TASKS) notebooks-ja $(STEMS)
+
+translations:  ## Where each Japanese translation stands: cells translated, untranslated, stale (fails if stale)
+	@$(TASKS) translations
 
 exercises:  ## Update the student copies in exercises/ from exercises/solutions/ (keeps your answers)
 	@$(TASKS) exercises

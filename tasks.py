@@ -34,6 +34,12 @@ SUPPORTED = ((3, 11), (3, 13))          # oldest and newest supported Python (mi
 LOCK = ROOT / "requirements-lock.txt"
 SPARK_LOCK = ROOT / "requirements-spark.txt"
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+# the Japanese edition (issue 16): notebooks/ja/, built from the English notebooks and
+# translations/ja/ by `python -m cs_helpers.course.translate build`
+FIRST_NOTEBOOK_JA = "notebooks/ja/00_start_here.ipynb"
+# JupyterLab's own interface language for `lab-ja` (the jupyterlab-language-pack-ja-jp package)
+LAB_LOCALES = {"ja": "ja_JP"}
+TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
 SANITIZE = ["--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 # where `test` writes fresh student copies to run them (learners' own copies are never run)
 STUDENT_CHECK = Path("build") / "student-copies"
@@ -384,21 +390,79 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> None:
         raise subprocess.CalledProcessError(code, argv)
 
 
-def lab_argv(python: str | Path, extra: list[str] = (), root: Path = ROOT) -> list[str]:
-    """The JupyterLab command of ``lab``.
+def first_notebook(language: str = "en", root: Path = ROOT) -> str:
+    """The notebook ``lab`` opens: lesson 00 of the chosen edition (the English one while the
+    Japanese 00 is not built)."""
+    if language == "ja" and (root / FIRST_NOTEBOOK_JA).exists():
+        return FIRST_NOTEBOOK_JA
+    return FIRST_NOTEBOOK
+
+
+def lab_settings_dir(language: str, root: Path = ROOT) -> Path:
+    """The folder ``lab`` gives JupyterLab as its application settings for ``language``."""
+    return root / "build" / f"jupyterlab-{language}"
+
+
+def write_lab_settings(language: str, prefix: Path, root: Path = ROOT) -> Path:
+    """Write JupyterLab's application settings for an edition; return their folder.
+
+    JupyterLab reads the interface language from the setting ``locale`` of
+    ``@jupyterlab/translation-extension:plugin``: a learner's own choice (Settings > Language)
+    comes first, then the application's ``overrides.json``, then "default" (the server's system
+    locale). ``lab-ja`` points JupyterLab at a settings folder of its own
+    (``--LabApp.app_settings_dir``, in build/) whose ``overrides.json`` says ``ja_JP``, so the
+    menus are Japanese without touching the learner's settings or the English ``lab``. Files
+    already in the environment's settings folder (``<prefix>/share/jupyter/lab/settings``,
+    where some distributions put overrides) are copied first, so nothing they set is lost.
+    """
+    folder = lab_settings_dir(language, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    default = Path(prefix) / "share" / "jupyter" / "lab" / "settings"
+    overrides: dict = {}
+    if default.is_dir():
+        for f in default.iterdir():
+            if f.is_file() and f.name != "overrides.json":
+                shutil.copy2(f, folder / f.name)
+        if (default / "overrides.json").is_file():
+            with contextlib.suppress(ValueError):
+                overrides = json.loads((default / "overrides.json").read_text(encoding="utf-8"))
+    overrides.setdefault(TRANSLATION_PLUGIN, {})["locale"] = LAB_LOCALES[language]
+    (folder / "overrides.json").write_text(json.dumps(overrides, indent=2, ensure_ascii=False)
+                                           + "\n", encoding="utf-8")
+    return folder
+
+
+def lab_argv(python: str | Path, extra: list[str] = (), root: Path = ROOT,
+             language: str = "en") -> list[str]:
+    """The JupyterLab command of ``lab`` (``language="ja"``: of ``lab-ja``).
 
     The repository root is the served folder (so the lessons, exercises, solutions and docs are
     all reachable and their relative links open), both the browser and the URL printed for
-    copying open ``notebooks/00_start_here.ipynb``, and notebooks are saved without execution
-    timestamps or the kernel's Python version (``cs_helpers.course.lab.pre_save_hook``), so running and
-    saving a lesson leaves it unmodified in git.
+    copying open ``notebooks/00_start_here.ipynb`` (``lab-ja``: ``notebooks/ja/00_start_here.ipynb``,
+    with JupyterLab's menus in Japanese: :func:`write_lab_settings`), and notebooks are saved
+    without execution timestamps or the kernel's Python version
+    (``cs_helpers.course.lab.pre_save_hook``), so running and saving a lesson leaves it
+    unmodified in git.
     """
     argv = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+            f"--LabApp.default_url=/lab/tree/{first_notebook(language, root)}",
             "--ContentsManager.pre_save_hook=cs_helpers.course.lab.pre_save_hook"]
+    if language != "en":
+        argv.append(f"--LabApp.app_settings_dir={lab_settings_dir(language, root)}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
     return argv + list(extra)
+
+
+def task_lab(python: Path, extra: list[str], language: str = "en") -> int:
+    if language != "en":
+        prefix = subprocess.run([str(python), "-c", "import sys; print(sys.prefix)"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        write_lab_settings(language, Path(prefix))
+        if first_notebook(language) != FIRST_NOTEBOOK_JA:
+            print("The Japanese edition of lesson 00 is not built yet (make notebooks-ja); "
+                  f"opening {FIRST_NOTEBOOK}, with JupyterLab's menus in Japanese.", flush=True)
+    return subprocess.call(lab_argv(python, extra, language=language), cwd=ROOT)
 
 
 def student_copies_for_test() -> Path:
@@ -429,11 +493,18 @@ def task_warehouse(python: Path) -> None:
              "tests/test_corpus.py", "-k", "postgres or warehouse"], env={"MPLBACKEND": "Agg"})
 
 
+def nbval_notebooks(root: Path = ROOT) -> list[str]:
+    """The notebooks ``notebooks-test`` runs with full nbval: the lessons, their Japanese
+    edition (``notebooks/ja/``) and the solutions."""
+    return sorted(str(p.relative_to(root).as_posix()) for p in
+                  [*root.glob("notebooks/*.ipynb"), *root.glob("notebooks/ja/*.ipynb"),
+                   *root.glob("exercises/solutions/*.ipynb")])
+
+
 def task_notebooks_test(python: Path) -> None:
-    solutions = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("exercises/solutions/*.ipynb"))
     failure = None
     try:
-        run([str(python), "-m", "pytest", "-q", "--nbval", *SANITIZE, "notebooks", *solutions])
+        run([str(python), "-m", "pytest", "-q", "--nbval", *SANITIZE, *nbval_notebooks()])
     except subprocess.CalledProcessError as e:
         failure = e                     # the student copies are still run, then it fails
     copies = student_copies_for_test()
@@ -467,17 +538,43 @@ def task_notebooks(python: Path) -> None:
          "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3",
          "--ExecutePreprocessor.record_timing=False", *notebooks])
     run([str(python), "-m", "cs_helpers.course.lab", "clean", *notebooks])
+    task_notebooks_ja(python)
+
+
+def task_notebooks_ja(python: Path, stems: list[str] = ()) -> None:
+    """Build ``notebooks/ja/`` from the English notebooks and ``translations/ja/`` (every
+    notebook whose translation is complete, or ``stems``; the others are named with the reason),
+    then execute the built notebooks and clean them like the English ones."""
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "built.txt"
+        run([str(python), "-m", "cs_helpers.course.translate", "--root", str(ROOT), "build",
+             *stems, "--list", str(listing)])
+        built = listing.read_text(encoding="utf-8").split()
+    if not built:
+        print("No Japanese notebook to execute (no translation is complete yet).")
+        return
+    run([str(python), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+         "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3",
+         "--ExecutePreprocessor.record_timing=False", *built])
+    run([str(python), "-m", "cs_helpers.course.lab", "clean", *built])
 
 
 TASKS = {
     "install": "Create the virtual environment and install the pinned packages",
     "lab": "Open JupyterLab on notebooks/00_start_here.ipynb (extra arguments go to JupyterLab)",
+    "lab-ja": "The same in Japanese: notebooks/ja/00_start_here.ipynb, JupyterLab's menus in "
+              "Japanese",
     "test": "Everything CI runs: ruff, unit tests and doctests, every notebook (nbval)",
     "lint": "ruff over the package, tests, notebooks and solutions",
     "unit": "Unit tests and doctests",
     "warehouse": "Only the PostgreSQL tests (a throwaway server is started and stopped for them)",
     "notebooks-test": "Re-run every committed notebook and compare outputs (nbval)",
-    "notebooks": "Re-execute every lesson and solution in place (after an intended change)",
+    "notebooks": "Re-execute every lesson and solution in place (after an intended change), "
+                 "then notebooks-ja",
+    "notebooks-ja": "Build notebooks/ja/ from translations/ja/ (complete translations only), "
+                    "execute and clean them [STEM ...]",
+    "translations": "Where each notebook's Japanese translation stands (cells translated, "
+                    "untranslated, stale)",
     "exercises": "Update the student copies in exercises/ (never overwrites your answers)",
     "site": "Render the executed notebooks to a static site in _site/",
     "slides": "Render each taught notebook as a reveal.js deck in _slides/",
@@ -503,7 +600,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also install the Spark engine (set by CS_HELPERS_REQUIRE_SPARK=1)")
     parser.add_argument("task", choices=sorted(TASKS), metavar="TASK")
     parser.add_argument("args", nargs=argparse.REMAINDER,
-                        help="for lab: JupyterLab options; for clean-notebooks: notebook files; for "
+                        help="for lab: JupyterLab options; for clean-notebooks: notebook files; "
+                             "for notebooks-ja: notebook names (03_kpi_churn ...); for "
                              "report: --data/--connection/--table and papermill's -p options")
     args = parser.parse_args(argv)
 
@@ -523,7 +621,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.task == "install":
             print(f"Ready: {python}")
         elif args.task == "lab":
-            return subprocess.call(lab_argv(python, args.args), cwd=ROOT)
+            return task_lab(python, args.args)
+        elif args.task == "lab-ja":
+            return task_lab(python, args.args, language="ja")
         elif args.task == "test":
             task_test(python)
         elif args.task == "lint":
@@ -536,6 +636,10 @@ def main(argv: list[str] | None = None) -> int:
             task_notebooks_test(python)
         elif args.task == "notebooks":
             task_notebooks(python)
+        elif args.task == "notebooks-ja":
+            task_notebooks_ja(python, args.args)
+        elif args.task == "translations":
+            run([str(python), "-m", "cs_helpers.course.translate", "--root", str(ROOT), "status"])
         elif args.task == "exercises":
             run([str(python), "-m", "cs_helpers.exercises", "build"])
         elif args.task == "site":

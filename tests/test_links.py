@@ -16,10 +16,12 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb"),
-                    *ROOT.glob("exercises/solutions/*.ipynb")])
-DOCS = sorted([ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("*/README.md"),
-               *ROOT.glob("cs_helpers/course/_vendor/README.md")])
+NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("notebooks/ja/*.ipynb"),
+                    *ROOT.glob("exercises/*.ipynb"), *ROOT.glob("exercises/solutions/*.ipynb")])
+# the Japanese edition (notebooks/ja/, built from the English lessons and translations/ja/)
+JA_LESSONS = sorted(ROOT.glob("notebooks/ja/*.ipynb"))
+DOCS = sorted([ROOT / "README.md", ROOT / "README.ja.md", *ROOT.glob("docs/*.md"),
+               *ROOT.glob("*/README.md"), *ROOT.glob("cs_helpers/course/_vendor/README.md")])
 # what `make ...` writes (not in the repository, named as outputs)
 GENERATED = ("reports/", "_site/", "_slides/", ".venv", "build/")
 
@@ -71,6 +73,22 @@ def test_lessons_link_their_exercises_and_exercises_link_lesson_and_solution():
         assert copy in back, f"notebooks/{copy.name} does not link its exercises"
 
 
+def _links(notebook: Path) -> set[Path]:
+    return {_target(notebook, link) for cell in nbformat.read(notebook, as_version=4).cells
+            if cell.cell_type == "markdown" for link in relative_links(cell.source)}
+
+
+@pytest.mark.parametrize("lesson", JA_LESSONS, ids=lambda p: p.stem)
+def test_a_japanese_lesson_links_what_its_english_lesson_links(lesson):
+    """Same targets as the English lesson, except that a lesson with a Japanese twin is linked
+    as the twin (the build rewrites the paths for the extra folder)."""
+    english = ROOT / "notebooks" / lesson.name
+    want = {ROOT / "notebooks" / "ja" / t.name
+            if t.parent == ROOT / "notebooks" and (ROOT / "notebooks" / "ja" / t.name).exists()
+            else t for t in _links(english)}
+    assert _links(lesson) == want
+
+
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_relative_link_in_the_readme_and_docs_exists(doc):
     broken = [link for link in relative_links(doc.read_text(encoding="utf-8"))
@@ -79,9 +97,10 @@ def test_every_relative_link_in_the_readme_and_docs_exists(doc):
 
 
 def test_the_readme_names_no_file_the_repository_lacks():
-    """File names in the README's text (`tasks.py`, `docs/glossary.md`, ...) exist somewhere in
+    """File names in the READMEs' text (`tasks.py`, `docs/glossary.md`, ...) exist somewhere in
     the repository, except what a task writes (reports/, _site/ ...)."""
-    text = re.sub(r"https?://\S+", "", (ROOT / "README.md").read_text(encoding="utf-8"))
+    text = "\n".join(re.sub(r"https?://\S+", "", (ROOT / name).read_text(encoding="utf-8"))
+                     for name in ("README.md", "README.ja.md"))
     names = set(re.findall(r"(?<![\w/.:-])((?:[\w.-]+/)*[\w.-]+\.(?:md|txt|toml|yml|yaml|py|"
                            r"ipynb|cfg))\b", text))
     files = {p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
