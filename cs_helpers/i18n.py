@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["LANGUAGES", "set_language", "get_language", "ENV_VAR", "translate_message",
+__all__ = ["LANGUAGES", "set_language", "get_language", "on_language_change", "ENV_VAR",
+           "translate_message",
            "message_catalog", "find_template", "MessageTemplate"]
 
 #: The languages the course is written in; the first is the fallback.
@@ -75,6 +77,30 @@ def set_language(language: str | None) -> None:
     """
     global _chosen
     _chosen = None if language is None else _normalise(language, "set_language")
+    for listener in list(_listeners):
+        listener(get_language())
+
+
+_listeners: list[Callable[[str], None]] = []
+
+
+def on_language_change(listener: Callable[[str], None]) -> Callable[[str], None]:
+    """Call ``listener(language)`` after every :func:`set_language` (for settings that cannot
+    be looked up when text is drawn, such as matplotlib's title weight). Returns ``listener``,
+    so it can be used as a decorator.
+
+    Examples
+    --------
+    >>> import cs_helpers as cs
+    >>> seen = []
+    >>> _ = on_language_change(seen.append)
+    >>> cs.set_language("ja"); cs.set_language(None)
+    >>> seen[-2:]
+    ['ja', 'en']
+    >>> _listeners.remove(seen.append)
+    """
+    _listeners.append(listener)
+    return listener
 
 
 def get_language() -> str:

@@ -35,7 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .i18n import get_language
+from .i18n import get_language, on_language_change
 
 __all__ = ["PALETTE", "STATUS_COLORS", "JP_FONT", "use_style", "subplots", "finish",
            "percent_axis", "yen_axis", "color_for", "label_bars",
@@ -250,3 +250,11 @@ def label_bars(ax: Axes, values: Sequence[float], fmt: str = "{:.0%}") -> Axes:
 # IPAexGothic has one weight; matplotlib logs (not warns) when bold titles fall back to it.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 use_style()
+
+
+@on_language_change
+def _title_weight_for(language: str) -> None:
+    # cs.set_language() after import: only the title weight depends on the language (the rest
+    # of a user's matplotlib settings is left alone)
+    mpl.rcParams["axes.titleweight"] = "normal" if language == "ja" else _STYLE.get(
+        "axes.titleweight", "normal")

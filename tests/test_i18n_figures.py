@@ -229,3 +229,20 @@ def test_japanese_titles_use_one_weight():
     assert _km_all().title.get_fontweight() in ("normal", 400)
     cs.set_language("en")
     assert _km_all().title.get_fontweight() in ("bold", 700)
+
+
+def test_choosing_japanese_after_import_makes_titles_regular_weight():
+    # the Japanese notebooks call cs.set_language("ja") after `import cs_helpers`: the title
+    # weight (IPAexGothic has no bold) must follow then too, and come back with English
+    import matplotlib as mpl
+
+    import cs_helpers as cs
+
+    try:
+        cs.set_language("en")
+        assert mpl.rcParams["axes.titleweight"] == "bold"
+        cs.set_language("ja")
+        assert mpl.rcParams["axes.titleweight"] == "normal"
+    finally:
+        cs.set_language(None)
+    assert mpl.rcParams["axes.titleweight"] == "bold"
