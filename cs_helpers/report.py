@@ -1424,10 +1424,27 @@ class Notes:
     ...     warnings.warn("3 rows left out", errors.DataWarning)
     >>> notes.messages
     ['3 rows left out']
+    >>> notes.left_out
+    ['3 rows left out']
+
+    ``messages`` are in the language in effect (:func:`cs_helpers.set_language`); ``left_out``
+    and ``others`` sort them by what they say in English, so the sorting works in every language.
     """
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.english: list[str] = []
+
+    @property
+    def left_out(self) -> list[str]:
+        """The messages about rows left out of a count (as shown)."""
+        return [m for m, en in zip(self.messages, self.english, strict=True) if " left out" in en]
+
+    @property
+    def others(self) -> list[str]:
+        """Every other message (as shown)."""
+        return [m for m, en in zip(self.messages, self.english, strict=True)
+                if " left out" not in en]
 
     def collect(self) -> Any:
         import contextlib
@@ -1442,6 +1459,7 @@ class Notes:
                     text = str(w.message)
                     if text not in self.messages:
                         self.messages.append(text)
+                        self.english.append(getattr(w.message, "english", text))
                 else:
                     warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         return _ctx()

@@ -246,3 +246,23 @@ def test_to_html_hides_code_and_guide_cells_and_runs_nothing(tmp_path):
     nbformat.write(nb, path)
     html = report.to_html(path).read_text()
     assert "secret_code_marker" in html and "How to run me" in html
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_notes_sort_left_out_rows_the_same_way_in_either_language(language):
+    # the report's "what limits this reading" lists the rows left out; it must find them when
+    # the messages are shown in Japanese too (they are sorted by their English text)
+    notes = report.Notes()
+    try:
+        cs.set_language(language)
+        with notes.collect():
+            warnings.warn("3 rows left out: rows with every cell empty.", cs.DataWarning)
+            warnings.warn("The table looks like a snapshot.", cs.DataWarning)
+    finally:
+        cs.set_language(None)
+    assert len(notes.left_out) == 1 and len(notes.others) == 1
+    assert notes.left_out[0] == notes.messages[0]
+    if language == "ja":
+        assert notes.left_out[0] == "3 行を除外しました: すべてのセルが空の行。"
+    else:
+        assert notes.english == notes.messages

@@ -30,17 +30,8 @@ JA_NOTEBOOKS = sorted((ROOT / "notebooks" / "ja").glob("*.ipynb"))
 # Lessons without a complete Japanese twin in notebooks/ja/ yet. Each is an expected failure
 # (xfail, strict): when its translation lands and `make notebooks-ja` builds it, the test passes,
 # strict xfail turns that into a failure, and the stem must be removed from here.
-NOT_YET = {
-    "00_start_here": "translation in progress (tr1)",
-    "01_defining_customer_success": "translation in progress (tr1)",
-    "02_targeting": "translation in progress (tr2)",
-    "03_kpi_churn": "translation in progress (tr2)",
-    "04_kpi_ltv": "translation in progress (tr3)",
-    "05_kpi_nps": "translation in progress (tr3)",
-    "06_laxus_phase_strategy": "translation in progress (tr4)",
-    "07_sansan_onboarding_strategy": "translation in progress (tr4)",
-    "A1_health_scores_and_tools": "not translated yet (a later session)",
-    "A2_your_own_data": "not translated yet (a later session)",
+NOT_YET: dict[str, str] = {
+    # stem -> why its Japanese twin is missing (a strict xfail: remove the entry when it lands)
 }
 
 CMD = "python -m cs_helpers.course.translate"
