@@ -234,7 +234,19 @@ def _relative(target: str, page: str) -> str:
 
 def _site_links(body: str, base: str, page: str, targets: dict[str, str], index: str) -> str:
     """Point a page's links to notebooks, guides and READMEs at their pages on the site, and
-    links to exercises at the index's exercises section (they are opened in JupyterLab)."""
+    links to exercises at the index's exercises section (they are opened in JupyterLab). A link
+    to a notebook that has no page (a lesson left out of the build) becomes plain text."""
+
+    def unlink(m: re.Match) -> str:
+        href = html.unescape(m.group(1))
+        path = href.split("#")[0]
+        if (_SCHEME.match(href) or not path.endswith(".ipynb")
+                or _resolve(href, base, targets) is not None
+                or posixpath.normpath(posixpath.join(base, path)).startswith("exercises/")):
+            return m.group(0)
+        return m.group(2)
+
+    body = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', unlink, body, flags=re.S)
 
     def fix(m: re.Match) -> str:
         href = html.unescape(m.group(1))
