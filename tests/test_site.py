@@ -308,21 +308,43 @@ def test_japanese_renders_in_the_bundled_font(built, page):
 
 # --- the Japanese edition: ja/ next to the English pages, a language switch both ways ----------
 
-# Prose letters become CJK characters, two Latin letters to one (about as wide on the page as
-# the English, as a translation is), so the layout meets Japanese text as it wraps.
+# Prose letters become CJK characters, two Latin letters to one, and the spaces between words
+# go (a translation takes about as much room on the page as the English, with no spaces), so
+# the layout meets Japanese text as it wraps.
 _CJK = "顧客の成功を支えるために解約率と継続率を毎月見ます導入期定着期成熟期"
 _KEEP = re.compile(r"(\]\([^)]*\)|`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|<[^>]*>|https?://\S+)", re.S)
+
+
+_BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+\.\s|```|~~~|\$\$)")
+
+
+def _unwrap(text: str) -> str:
+    """Join the lines of each paragraph (the English wraps its source lines; a translation
+    usually writes a paragraph or list item on one line)."""
+    out: list[str] = []
+    fence = False
+    for line in text.split("\n"):
+        if line.strip().startswith(("```", "~~~", "$$")):
+            fence = not fence
+        elif (not fence and out and out[-1].strip() and line.strip()
+              and not _BLOCK_START.match(line) and not re.match(r"\s*[#|]", out[-1])):
+            out[-1] += " " + line.strip()
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def japanese_prose(text: str) -> str:
     """``text`` with its prose letters turned into CJK characters; links, code and math kept.
 
-    >>> japanese_prose("## Churn, [see](03_a.ipynb) `cs.x`")
-    '## 顧客の, [成功](03_a.ipynb) `cs.x`'
+    >>> japanese_prose("## Churn rate, [see](03_a.ipynb) `cs.x`")
+    '## 顧客の成功, [を支](03_a.ipynb) `cs.x`'
     """
     chars = iter(_CJK * (len(text) // len(_CJK) + 1))
-    parts = _KEEP.split(text)
-    parts[::2] = [re.sub(r"[A-Za-z]{1,2}", lambda m: next(chars), p) for p in parts[::2]]
+    parts = _KEEP.split(_unwrap(text))
+    parts[::2] = [re.sub(r"(?<=[\u3040-\u9fff]) (?=[\u3040-\u9fff])", "",
+                         re.sub(r"[A-Za-z]{1,2}", lambda m: next(chars), p))
+                  for p in parts[::2]]
     return "".join(parts)
 
 

@@ -683,6 +683,7 @@ def _index_ja(ed: Edition, items: dict[str, list[Page]], targets: dict[str, str]
 _BUDGET = 620               # px of content per slide (720 minus margins and controls)
 _TEXT_LINE, _CODE_LINE = 29, 23      # px per line of 22 px text and of 17 px code
 _TEXT_CHARS, _CODE_CHARS = 92, 118   # characters per line before wrapping (conservative)
+_TABLE_ROW_CHARS = 100      # characters of a markdown table row before its cells wrap
 _MAX_CODE_LINES = 22        # longer code shows its first lines and says how many are left out
 _MAX_TEXT_LINES = 16        # same for text outputs
 _OUTPUT_ONLY = "cs-slide-output"
@@ -737,7 +738,11 @@ def _markdown_height(block: str) -> int:
         level = len(first) - len(first.lstrip("#"))
         return {1: 70, 2: 62, 3: 52}.get(level, 44) * _wrapped_lines(first, 60)
     if first.startswith("|"):
-        return 34 * len(block.splitlines()) + 10
+        # a row of 17 px text: one line while its cells hold about _TABLE_ROW_CHARS, more as
+        # they wrap (Japanese cells wrap after half as many characters)
+        return sum(12 + 22 * max(1, -(-_width(re.sub(r"\s*\|\s*", " ", row).strip())
+                                      // _TABLE_ROW_CHARS))
+                   for row in block.splitlines()) + 10
     if first.startswith(("```", "~~~")):
         return _CODE_LINE * _wrapped_lines(block, _CODE_CHARS) + 20
     if "$$" in block:
