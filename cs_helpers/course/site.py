@@ -988,7 +988,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = build_site(out)
     else:
         paths = build_slides(out, reveal_prefix=args.reveal_prefix)
-    print(f"Wrote {len(paths)} files to {out}")
+    languages = " and ".join(WORDS[e.language]["name"] for e in editions())
+    print(f"Wrote {len(paths)} files to {out} ({languages})")
     return 0
 
 
