@@ -54,28 +54,38 @@ def test_index_shows_the_course_map_with_minutes(built):
     assert ".ipynb\"" not in index  # notebook links point at the HTML copies
 
 
-def test_every_internal_link_resolves(built):
+def _broken_links(out: Path) -> list[str]:
+    """Relative links of every page (top level and ja/) that lead to no file."""
     broken = []
-    for page in built.glob("*.html"):
+    for page in [*out.glob("*.html"), *out.glob("ja/*.html")]:
         for link in _links(page):
             if link.startswith(("http://", "https://", "mailto:", "data:")):
                 continue
-            if not (built / link).exists():
-                broken.append(f"{page.name} -> {link}")
-    assert broken == []
+            if not (page.parent / link).exists():
+                broken.append(f"{page.relative_to(out)} -> {link}")
+    return broken
 
 
-def test_previous_next_chain_visits_the_notebooks_in_order(built):
-    order = [p.name for p in site.pages()]
-    page, seen = order[0], [order[0]]
+def test_every_internal_link_resolves(built):
+    assert _broken_links(built) == []
+
+
+def _chain(folder: Path, first: str) -> list[str]:
+    """The pages visited by following "next" from ``first``."""
+    page, seen = first, [first]
     while True:
-        nav = re.search(r'<nav class="cs-nav">(.*?)</nav>', (built / page).read_text("utf-8"))
+        nav = re.search(r'<nav class="cs-nav">(.*?)</nav>', (folder / page).read_text("utf-8"))
         nxt = re.findall(r'href="([^"]+)">[^<]*→', nav.group(1))
         if not nxt:
             break
         page = nxt[0]
         seen.append(page)
-    assert seen == order
+    return seen
+
+
+def test_previous_next_chain_visits_the_notebooks_in_order(built):
+    order = [p.name for p in site.pages()]
+    assert _chain(built, order[0]) == order
 
 
 def test_slides_build_with_reveal(tmp_path):
@@ -294,3 +304,221 @@ def test_japanese_renders_in_the_bundled_font(built, page):
                 html = b.send("DOM.getOuterHTML", nodeId=node)["outerHTML"][:80]
                 wrong.append(f"{html}: {[f['familyName'] for f in fonts]}")
     assert wrong == []
+
+
+# --- the Japanese edition: ja/ next to the English pages, a language switch both ways ----------
+
+# Prose letters become CJK characters, two Latin letters to one, and the spaces between words
+# go (a translation takes about as much room on the page as the English, with no spaces), so
+# the layout meets Japanese text as it wraps.
+_CJK = "顧客の成功を支えるために解約率と継続率を毎月見ます導入期定着期成熟期"
+_KEEP = re.compile(r"(\]\([^)]*\)|`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|<[^>]*>|https?://\S+)", re.S)
+
+
+_BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+\.\s|```|~~~|\$\$)")
+
+
+def _unwrap(text: str) -> str:
+    """Join the lines of each paragraph (the English wraps its source lines; a translation
+    usually writes a paragraph or list item on one line)."""
+    out: list[str] = []
+    fence = False
+    for line in text.split("\n"):
+        if line.strip().startswith(("```", "~~~", "$$")):
+            fence = not fence
+        elif (not fence and out and out[-1].strip() and line.strip()
+              and not _BLOCK_START.match(line) and not re.match(r"\s*[#|]", out[-1])):
+            out[-1] += " " + line.strip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def japanese_prose(text: str) -> str:
+    """``text`` with its prose letters turned into CJK characters; links, code and math kept.
+
+    >>> japanese_prose("## Churn rate, [see](03_a.ipynb) `cs.x`")
+    '## 顧客の成功, [を支](03_a.ipynb) `cs.x`'
+    """
+    chars = iter(_CJK * (len(text) // len(_CJK) + 1))
+    parts = _KEEP.split(_unwrap(text))
+    parts[::2] = [re.sub(r"(?<=[\u3040-\u9fff]) (?=[\u3040-\u9fff])", "",
+                         re.sub(r"[A-Za-z]{1,2}", lambda m: next(chars), p))
+                  for p in parts[::2]]
+    return "".join(parts)
+
+
+def _ja_links(text: str, twins: set[str]) -> str:
+    """The links of an English cell as the translation build writes them in notebooks/ja/:
+    a lesson with a twin stays, another lesson goes one folder up, anything else two up."""
+    def fix(m: re.Match) -> str:
+        target = m.group(1)
+        if re.match(r"^[a-z]+:|^#", target):
+            return m.group(0)
+        stem = re.fullmatch(r"(\w+)\.ipynb(#.*)?", target)
+        if stem and stem.group(1) in twins:
+            return m.group(0)
+        return f"](../{target})"
+    return re.sub(r"\]\(([^)]+)\)", fix, text)
+
+
+def make_course(folder: Path, english: list[str], japanese: list[str],
+                every_cell: bool = False) -> Path:
+    """A small course in ``folder``: copies of English lessons and Japanese twins of some (in
+    ``folder / "ja"``): the title cell in Japanese (or every markdown cell), links rewritten."""
+    import nbformat
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ja").mkdir(exist_ok=True)
+    for stem in english:
+        shutil.copy(ROOT / "notebooks" / f"{stem}.ipynb", folder)
+    for stem in japanese:
+        nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+        first = True
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            if first or every_cell:
+                cell.source = japanese_prose(cell.source)
+            if first:
+                number = stem.split("_")[0]
+                cell.source = re.sub(r"^#\s+.*$", f"# {number} · 日本語の回 {number}",
+                                     cell.source, count=1, flags=re.M)
+                first = False
+            cell.source = _ja_links(cell.source, set(japanese))
+        nbformat.write(nb, folder / "ja" / f"{stem}.ipynb")
+    return folder
+
+
+_EN = ["01_defining_customer_success", "02_targeting", "03_kpi_churn"]
+_JA = ["01_defining_customer_success", "02_targeting"]
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory) -> Path:
+    """The site of a course with three English lessons and Japanese twins of the first two."""
+    course = make_course(tmp_path_factory.mktemp("course") / "notebooks", _EN, _JA)
+    out = tmp_path_factory.mktemp("site-ja")
+    site.build_site(out, folder=course)
+    return out
+
+
+def _nav_of(page: Path) -> str:
+    return re.search(r'<nav class="cs-nav">(.*?)</nav>', page.read_text("utf-8")).group(1)
+
+
+def _switch_of(page: Path) -> str | None:
+    m = re.search(r'<a class="cs-lang" href="([^"]+)"', page.read_text("utf-8"))
+    return m.group(1) if m else None
+
+
+def test_japanese_pages_are_built_next_to_the_english_ones(bilingual):
+    for stem in _JA:
+        page = bilingual / "ja" / f"{stem}.html"
+        assert '<html lang="ja">' in page.read_text("utf-8")
+        assert f"日本語の回 {stem[:2]}" in page.read_text("utf-8")
+    assert not (bilingual / "ja" / "03_kpi_churn.html").exists()      # no twin, no page
+    assert '<html lang="ja">' in (bilingual / "ja" / "index.html").read_text("utf-8")
+    assert '<html lang="en">' in (bilingual / "index.html").read_text("utf-8")
+    english = (bilingual / "01_defining_customer_success.html").read_text("utf-8")
+    assert '<html lang="en">' in english and "日本語の回" not in english
+    # the Japanese guides (docs/ja) are pages of the Japanese site
+    for path in (ROOT / "docs" / "ja").glob("*.md"):
+        assert '<html lang="ja">' in (bilingual / "ja" / f"{path.stem}.html").read_text("utf-8")
+
+
+def test_the_language_switch_links_each_page_to_its_twin_both_ways(bilingual):
+    for stem in _JA:
+        en, ja = bilingual / f"{stem}.html", bilingual / "ja" / f"{stem}.html"
+        assert _switch_of(en) == f"ja/{stem}.html"
+        assert _switch_of(ja) == f"../{stem}.html"
+        assert (en.parent / _switch_of(en)).resolve() == ja.resolve()
+        assert (ja.parent / _switch_of(ja)).resolve() == en.resolve()
+        assert "日本語</a>" in _nav_of(en) and "English</a>" in _nav_of(ja)
+    assert _switch_of(bilingual / "03_kpi_churn.html") is None
+    assert _switch_of(bilingual / "index.html") == "ja/index.html"
+    assert _switch_of(bilingual / "ja" / "index.html") == "../index.html"
+    for path in (ROOT / "docs" / "ja").glob("*.md"):
+        assert _switch_of(bilingual / f"{path.stem}.html") == f"ja/{path.stem}.html"
+        assert _switch_of(bilingual / "ja" / f"{path.stem}.html") == f"../{path.stem}.html"
+    assert _broken_links(bilingual) == []
+
+
+def test_japanese_pages_have_japanese_navigation(bilingual):
+    ja = bilingual / "ja"
+    first, second = (f"{s}.html" for s in _JA)
+    nav = _nav_of(ja / first)
+    assert "コースマップ</a>" in nav and f'href="{second}">次へ: 02 · 日本語の回 02 →' in nav
+    assert f'href="{first}">← 前へ: 01 · 日本語の回 01' in _nav_of(ja / second)
+    assert "Course index" not in (ja / first).read_text("utf-8")
+    assert _chain(ja, first) == [first, second]
+    # the English pages keep their words
+    assert "Course index</a>" in _nav_of(bilingual / first) and "次へ" not in _nav_of(
+        bilingual / first)
+
+
+def test_links_from_a_japanese_lesson_go_to_the_twin_or_the_english_page(bilingual):
+    page = bilingual / "ja" / "02_targeting.html"
+    links = _links(page)
+    # "Next: 03" has no twin: the English page, one folder up; exercises: the index section
+    assert "../03_kpi_churn.html" in links
+    assert re.search(r'href="index.html#exercises"', page.read_text("utf-8"))
+    assert not [x for x in links if x.endswith((".ipynb", ".md"))]
+
+
+def _map_minutes(index: Path) -> dict[str, tuple[str, str]]:
+    """Lesson number -> (core + exercises, going deeper) from an index page's course map."""
+    out = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", index.read_text("utf-8"), flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row,
+                                                                          flags=re.S)]
+        both = [i for i, c in enumerate(cells) if re.fullmatch(r"\d+ \+ \d+", c)]
+        if cells and both:
+            out[cells[0]] = (cells[both[0]], cells[both[0] + 1])
+    return out
+
+
+def test_the_japanese_course_map_has_japanese_titles_and_the_english_minutes(bilingual, built):
+    index = (bilingual / "ja" / "index.html").read_text("utf-8")
+    assert "コースマップ" in index and "ノートブック" in index and "演習" in index
+    assert '<a href="01_defining_customer_success.html">01 · 日本語の回 01</a>' in index
+    assert 'href="../03_kpi_churn.html"' in index and "（英語）" in index   # not translated yet
+    english, japanese = _map_minutes(built / "index.html"), _map_minutes(bilingual / "ja" /
+                                                                         "index.html")
+    assert set(japanese) == {s[:2] for s in _EN}
+    assert {k: english[k] for k in japanese} == japanese
+
+
+def test_japanese_totals_use_the_english_sums():
+    assert site._hours(395) == "6時間35分" and site._hours(45) == "45分"
+    html = site._course_map_ja(site.pages(), {})
+    readme = (ROOT / "README.md").read_text("utf-8")
+    m = re.search(r"Core path 01-07: (\d+) h (\d+) min of lessons plus (\d+) h (\d+) min", readme)
+    assert m, "the README's course map sentence moved"
+    assert f"講義 {m.group(1)}時間{m.group(2)}分と演習 {m.group(3)}時間{m.group(4)}分" in html
+
+
+def test_the_japanese_site_loads_nothing_from_the_web(bilingual):
+    assert _offline_problems(bilingual / "ja") == []
+    page = (bilingual / "ja" / "01_defining_customer_success.html").read_text("utf-8")
+    assert 'src="../mathjax/MathJax.js?config=' in page and 'src="../requirejs/require.js"' in page
+    assert 'url("../fonts/ipaexg.ttf")' in page
+    assert not (bilingual / "ja" / "mathjax").exists()      # the assets are shipped once
+
+
+@pytest.mark.parametrize("page", ["ja/index.html", "ja/01_defining_customer_success.html"])
+def test_japanese_pages_render_in_the_bundled_font(bilingual, page):
+    test_japanese_renders_in_the_bundled_font(bilingual, page)
+
+
+def test_the_real_japanese_notebooks_get_pages_with_a_switch(built):
+    twins = sorted((ROOT / "notebooks" / "ja").glob("*.ipynb"))
+    if not twins:
+        pytest.skip("notebooks/ja has no notebooks yet")
+    for nb in twins:
+        page = built / "ja" / f"{nb.stem}.html"
+        assert '<html lang="ja">' in page.read_text("utf-8")
+        assert _switch_of(page) == f"../{nb.stem}.html"
+        assert _switch_of(built / f"{nb.stem}.html") == f"ja/{nb.stem}.html"
+    assert _offline_problems(built / "ja") == []
+    assert _map_minutes(built / "ja" / "index.html") == _map_minutes(built / "index.html")

@@ -9,12 +9,14 @@ the right. Needs Chromium (Debian: ``apt-get install chromium``): skipped withou
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from _browser import Browser
+from test_site import make_course
 
 from cs_helpers.course import site
 
@@ -65,11 +67,39 @@ def decks(tmp_path_factory) -> list[Path]:
     return site.build_slides(tmp_path_factory.mktemp("slides"))
 
 
+# Japanese decks from a small course made here (notebooks/ja is built from the translations):
+# every markdown cell of two prose-heavy lessons in CJK characters, about as wide as the
+# English, so the decks meet Japanese text as it wraps (a CJK character is as wide as two
+# Latin ones: a layout that counted characters would overflow).
+_JA = ["01_defining_customer_success", "03_kpi_churn"]
+
+
+@pytest.fixture(scope="module")
+def japanese_decks(tmp_path_factory) -> list[Path]:
+    course = make_course(tmp_path_factory.mktemp("course") / "notebooks", _JA, _JA,
+                         every_cell=True)
+    built = site.build_slides(tmp_path_factory.mktemp("slides-ja"), folder=course)
+    return [d for d in built if d.parent.name == "ja"]
+
+
+def _misfits(browser: Browser, deck: Path) -> list[str]:
+    """The slides of ``deck`` that stick out of 1280x720 or cut something off."""
+    _open(browser, deck)
+    m = browser.js(_MEASURE)
+    assert (m["width"], m["height"]) == (site.SLIDE_WIDTH, site.SLIDE_HEIGHT)
+    assert len(m["slides"]) > 3, deck.name
+    return [f"{deck.parent.name}/{deck.name} slide {s['slide']}: {s['width']}x{s['height']} "
+            f"px, cut {s['cut']} ({s['text']!r})" for s in m["slides"]
+            if s["width"] > m["width"] or s["height"] > m["height"] or s["cut"]]
+
+
 def _open(browser: Browser, deck: Path) -> None:
     browser.goto(deck.as_uri())
     browser.wait_for("document.querySelector('.reveal.ready') !== null", 60, "reveal.js")
     # the deck loads reveal.js through require.js, so it is not a global: fetch the module
-    browser.js("new Promise(r => require(['reveal.js/dist/reveal.js'], R => {"
+    # (the Japanese decks, in ja/, load the copy one folder up)
+    up = "../" if deck.parent.name == "ja" else ""
+    browser.js(f"new Promise(r => require(['{up}reveal.js/dist/reveal.js'], R => {{"
                " window.Reveal = R; r(true); }))")
     browser.wait_for("typeof MathJax === 'undefined' || new Promise(r => "
                      "MathJax.Hub.Queue(() => r(true)))", 60, "MathJax")
@@ -78,18 +108,42 @@ def _open(browser: Browser, deck: Path) -> None:
 
 
 def test_every_slide_of_every_deck_fits_1280x720(decks, browser):
-    assert len(decks) == 9
-    problems = []
-    for deck in decks:
-        _open(browser, deck)
-        m = browser.js(_MEASURE)
-        assert (m["width"], m["height"]) == (site.SLIDE_WIDTH, site.SLIDE_HEIGHT)
-        assert len(m["slides"]) > 3, deck.name
-        for s in m["slides"]:
-            if s["width"] > m["width"] or s["height"] > m["height"] or s["cut"]:
-                problems.append(f"{deck.name} slide {s['slide']}: {s['width']}x{s['height']} "
-                                f"px, cut {s['cut']} ({s['text']!r})")
+    """The English decks and, once notebooks/ja is built, the Japanese ones."""
+    english = [d for d in decks if d.parent.name != "ja"]
+    assert len(english) == 9
+    taught = [p for p in (ROOT / "notebooks" / "ja").glob("*.ipynb")
+              if site._SLIDE_DECK.match(p.stem)]
+    assert len(decks) - len(english) == len(taught)
+    problems = [p for deck in decks for p in _misfits(browser, deck)]
     assert problems == [], "\n".join(problems)
+
+
+def test_every_slide_of_a_japanese_deck_fits_1280x720(japanese_decks, browser):
+    assert [d.name for d in japanese_decks] == [f"{s}.slides.html" for s in _JA]
+    for deck in japanese_decks:
+        text = deck.read_text(encoding="utf-8")
+        assert '<html lang="ja">' in text and "顧客" in text
+    problems = [p for deck in japanese_decks for p in _misfits(browser, deck)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_japanese_decks_switch_to_the_english_ones_and_back(japanese_decks):
+    for deck in japanese_decks:
+        english = deck.parent.parent / deck.name
+        to_en = re.search(r'<a class="cs-deck-lang" href="([^"]+)"[^>]*>English</a>',
+                          deck.read_text(encoding="utf-8"))
+        to_ja = re.search(r'<a class="cs-deck-lang" href="([^"]+)"[^>]*>日本語</a>',
+                          english.read_text(encoding="utf-8"))
+        assert (deck.parent / to_en.group(1)).resolve() == english.resolve()
+        assert (english.parent / to_ja.group(1)).resolve() == deck.resolve()
+        # reveal.js, MathJax, require.js and the font: the copies one folder up
+        text = deck.read_text(encoding="utf-8")
+        for path in ('href="../reveal.js/dist/reveal.css"', 'src="../requirejs/require.js"',
+                     'src="../mathjax/MathJax.js', 'url("../fonts/ipaexg.ttf")'):
+            assert path in text
+    # a link between taught lessons goes to the deck in the same language
+    first = japanese_decks[0].read_text(encoding="utf-8")
+    assert not re.search(r'href="[^"]*\.ipynb"', first)
 
 
 def test_the_measure_catches_a_slide_that_does_not_fit(tmp_path, browser):
@@ -103,7 +157,7 @@ def test_the_measure_catches_a_slide_that_does_not_fit(tmp_path, browser):
     nbformat.write(nb, folder / "01_too_much.ipynb")
     original = site.paginate
     try:
-        site.paginate = lambda nb, budget=0: nb        # no layout: one long slide
+        site.paginate = lambda nb, *args, **kwargs: nb        # no layout: one long slide
         [deck] = site.build_slides(tmp_path / "out", folder=folder)
     finally:
         site.paginate = original
@@ -128,3 +182,21 @@ def test_paginate_splits_long_cells_and_shortens_long_code():
     # three 500-px figures cannot share a slide: each further one starts a new slide
     outputs_per_slide = [len(c.outputs) for c in laid.cells[4:]]
     assert sum(outputs_per_slide) == 3 and starts.count("slide") >= 4
+
+
+def test_paginate_counts_a_cjk_character_as_two_latin_ones():
+    # the same number of characters: Japanese wraps after half as many
+    latin, japanese = "a" * 90, "顧" * 90
+    assert site._wrapped_lines(latin, site._TEXT_CHARS) == 1
+    assert site._wrapped_lines(japanese, site._TEXT_CHARS) == 2
+    page = "\n\n".join(["段落" * 60] * 8)             # eight paragraphs of 240 Latin widths
+    laid = site.paginate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(page)]))
+    starts = [c.metadata.slideshow["slide_type"] for c in laid.cells]
+    assert starts.count("slide") == 2                   # 8 x 3 lines do not fit one slide
+
+
+def test_japanese_notes_on_shortened_code():
+    code = "\n".join(f"x{i} = {i}" for i in range(40))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    shown = site.paginate(nb, language="ja").cells[0].source.splitlines()
+    assert shown[-1] == "# ... 残りのコード 18 行はノートブックで見てください"
