@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from _warehouse import check_late_entry
 
 import cs_helpers as cs
 from cs_helpers import DataError, DataWarning, datasets
@@ -201,23 +202,8 @@ def test_month_end_durations_same_on_every_engine(to_engine, month):
 def test_late_entry_same_on_every_engine(engine, con, request):
     # an export that begins on 2024-01-01: entry and the left-out early leavers, then the curves
     path = datasets.data_dir() / "b2c_members.csv"
-    kw = dict(MEMBERS, observed_from="2024-01-01")
-    with pytest.warns(DataWarning, match="ended by observed_from=2024-01-01") as pd_warn:
-        expected = cs.to_lifetimes(pd.read_csv(path), **kw)
-    table = _read(engine, con, request, path)
-    with pytest.warns(DataWarning, match="ended by observed_from=2024-01-01") as en_warn:
-        rel = cs.to_lifetimes(table, **kw)
-    assert str(pd_warn[0].message) == str(en_warn[0].message)
-    got = _pandas(rel).sort_values(
-        "member_id", ignore_index=True)
-    expected = expected.sort_values("member_id", ignore_index=True)
-    for col in ("duration", "entry"):
-        np.testing.assert_array_equal(got[col].to_numpy(), expected[col].to_numpy())
-    a = cs.survival_curves(expected, by="plan", entry_col="entry")
-    b = cs.survival_curves(rel, by="plan", entry_col="entry")
-    pd.testing.assert_frame_equal(b.counts, a.counts)
-    pd.testing.assert_frame_equal(b.table(), a.table())
-    pd.testing.assert_frame_equal(b.compare(), a.compare())
+    check_late_entry(pd.read_csv(path), _read(engine, con, request, path), _pandas,
+                     dict(MEMBERS, observed_from="2024-01-01"), "member_id")
 
 
 def test_bad_entry_same_rule_on_every_engine(to_engine):
