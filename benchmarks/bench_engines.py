@@ -20,7 +20,8 @@ KPIs, each from the subscriptions table (or, for revenue retention, the monthly 
 
 ``CS_BENCH_DUCKDB_MEMORY=4GB`` caps DuckDB's memory (it then spills to disk).
 
-``--baseline TREE`` also times another checkout of the package (e.g. an older commit unpacked
+``--baseline TREE`` (or ``CS_BENCH_BASELINE=TREE``; ``CS_BENCH_PATHS`` likewise sets ``--paths``,
+so that ``make bench`` runs the comparison) also times another checkout of the package (e.g. an older commit unpacked
 with ``git archive <commit> | tar -x -C TREE``) in the same run: each KPI is then measured with
 the baseline's code, with this tree's code and as the bare floor, one after the other, and the
 table gains the columns "baseline (s)" and "new / baseline". ``uptime`` is printed before and
@@ -317,12 +318,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+",
                         default=[1_000_000, 10_000_000, 50_000_000])
-    parser.add_argument("--paths", nargs="+", default=list(PATHS), choices=PATHS)
+    parser.add_argument("--paths", nargs="+", choices=PATHS,
+                        default=os.environ.get("CS_BENCH_PATHS", " ".join(PATHS)).split())
     parser.add_argument("--kpis", nargs="+", default=list(KPIS), choices=KPIS)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-floor", action="store_true", help="skip the floor timings")
     parser.add_argument("--baseline", type=Path, metavar="TREE",
-                        help="also time the cs_helpers of this checkout (an older commit)")
+                        default=os.environ.get("CS_BENCH_BASELINE") or None,
+                        help="also time the cs_helpers of this checkout (an older commit); "
+                             "default: $CS_BENCH_BASELINE (so `make bench` can compare)")
     parser.add_argument("--one", nargs=3, metavar=("PATH", "KPI", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
