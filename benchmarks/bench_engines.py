@@ -20,11 +20,11 @@ KPIs, each from the subscriptions table (or, for revenue retention, the monthly 
 
 ``CS_BENCH_DUCKDB_MEMORY=4GB`` caps DuckDB's memory (it then spills to disk).
 
-``--baseline TREE`` (or ``CS_BENCH_BASELINE=TREE``; ``CS_BENCH_PATHS`` likewise sets ``--paths``,
-so that ``make bench`` runs the comparison) also times another checkout of the package (e.g. an older commit unpacked
-with ``git archive <commit> | tar -x -C TREE``) in the same run: each KPI is then measured with
-the baseline's code, with this tree's code and as the bare floor, one after the other, and the
-table gains the columns "baseline (s)" and "new / baseline". ``uptime`` is printed before and
+``--baseline TREE`` (or ``CS_BENCH_BASELINE=TREE``; ``CS_BENCH_PATHS`` likewise sets
+``--paths``, so that ``make bench`` runs the comparison) also times another checkout of the
+package (e.g. an older commit unpacked with ``git archive <commit> | tar -x -C TREE``) in the
+same run: each KPI is then measured with the baseline's code, with this tree's code and as
+the bare floor, one after the other, and the table gains the columns "baseline (s)" and "new / baseline". ``uptime`` is printed before and
 after (other work on the machine slows every row).
 
 Floors: on pandas, the bare operations of the cs_helpers issue (lifelines' KM per plan on the
