@@ -20,6 +20,13 @@ KPIs, each from the subscriptions table (or, for revenue retention, the monthly 
 
 ``CS_BENCH_DUCKDB_MEMORY=4GB`` caps DuckDB's memory (it then spills to disk).
 
+``--baseline TREE`` (or ``CS_BENCH_BASELINE=TREE``; ``CS_BENCH_PATHS`` likewise sets
+``--paths``, so that ``make bench`` runs the comparison) also times another checkout of the
+package (e.g. an older commit unpacked with ``git archive <commit> | tar -x -C TREE``) in the
+same run: each KPI is then measured with the baseline's code, with this tree's code and as
+the bare floor, one after the other, and the table gains the columns "baseline (s)" and "new / baseline". ``uptime`` is printed before and
+after (other work on the machine slows every row).
+
 Floors: on pandas, the bare operations of the cs_helpers issue (lifelines' KM per plan on the
 raw durations; ``np.bincount`` of start and end months; for revenue, a bare pandas self-merge);
 on an engine, the same aggregation written as one bare ``GROUP BY`` in that engine (no checks,
@@ -262,13 +269,15 @@ def _tree_rss(proc) -> int:
 
 
 def measure(path: str, kpi: str, n: int, repeat: int, floor: bool = False,
-            timeout: float = 3600) -> dict:
+            timeout: float = 3600, tree: Path | None = None) -> dict:
+    """Run one measurement in a child process; ``tree``: import cs_helpers from there."""
     import psutil
 
     cmd = [sys.executable, __file__, "--one", path, kpi, str(n), "--repeat", str(repeat)]
     if floor:
         cmd.append("--floor")
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg",
+           "PYTHONPATH": str(tree or HERE.parent)}
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=env)
     proc = psutil.Process(child.pid)
@@ -309,10 +318,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+",
                         default=[1_000_000, 10_000_000, 50_000_000])
-    parser.add_argument("--paths", nargs="+", default=list(PATHS), choices=PATHS)
+    parser.add_argument("--paths", nargs="+", choices=PATHS,
+                        default=os.environ.get("CS_BENCH_PATHS", " ".join(PATHS)).split())
     parser.add_argument("--kpis", nargs="+", default=list(KPIS), choices=KPIS)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-floor", action="store_true", help="skip the floor timings")
+    parser.add_argument("--baseline", type=Path, metavar="TREE",
+                        default=os.environ.get("CS_BENCH_BASELINE") or None,
+                        help="also time the cs_helpers of this checkout (an older commit); "
+                             "default: $CS_BENCH_BASELINE (so `make bench` can compare)")
     parser.add_argument("--one", nargs=3, metavar=("PATH", "KPI", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -336,6 +350,11 @@ def main() -> None:
           f"{platform.machine()}, Python {platform.python_version()}, pandas {pd.__version__}, "
           f"DuckDB {duckdb.__version__}, pyspark {spark_version or 'not installed'}; "
           f"{time.strftime('%Y-%m-%d')}; best of {args.repeat}.\n", flush=True)
+    print(f"uptime before: {_uptime()}\n", flush=True)
+    if args.baseline:
+        _compare(args, paths)
+        print(f"\nuptime after: {_uptime()}", flush=True)
+        return
     print("| customers | KPI | path | load (s) | time (s) | floor (s) | ratio | "
           "peak memory (GiB) |")
     print("|---:|---|---|---:|---:|---:|---:|---:|", flush=True)
@@ -353,6 +372,41 @@ def main() -> None:
                 ratio = r["seconds"] / tf if tf else None
                 print(f"| {n:,} | {kpi} | {path} | {_fmt(r['load'])} | {_fmt(r['seconds'])} | "
                       f"{_fmt(tf)} | {_fmt(ratio)} | {r['peak'] / 2**30:.2f} |", flush=True)
+
+    print(f"\nuptime after: {_uptime()}", flush=True)
+
+
+def _uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _compare(args: argparse.Namespace, paths: list[str]) -> None:
+    """Baseline code, this tree's code and the floor, KPI by KPI, in one table."""
+    print(f"baseline: {args.baseline.resolve()}; new: {HERE.parent}\n")
+    print("| customers | KPI | path | baseline (s) | new (s) | new / baseline | floor (s) | "
+          "new / floor | peak memory baseline / new / floor (GiB) | load average (1 min) |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    for n in args.sizes:
+        make_data(n)
+        for kpi in args.kpis:
+            for path in paths:
+                old = measure(path, kpi, n, args.repeat, tree=args.baseline)
+                new = measure(path, kpi, n, args.repeat)
+                floor = measure(path, kpi, n, args.repeat, floor=True)
+                cells = []
+                for r in (old, new, floor):
+                    cells.append(None if "error" in r else r["seconds"])
+                t_old, t_new, t_floor = cells
+                peaks = " / ".join(f"{r['peak'] / 2**30:.2f}" for r in (old, new, floor))
+                errs = "; ".join(r["error"] for r in (old, new, floor) if "error" in r)
+                print(f"| {n:,} | {kpi} | {path} | {_fmt(t_old)} | {_fmt(t_new)} | "
+                      f"{_fmt(t_new / t_old if t_new and t_old else None)} | {_fmt(t_floor)} | "
+                      f"{_fmt(t_new / t_floor if t_new and t_floor else None)} | {peaks} | "
+                      f"{os.getloadavg()[0]:.2f} |" + (f" failed: {errs}" if errs else ""),
+                      flush=True)
 
 
 if __name__ == "__main__":

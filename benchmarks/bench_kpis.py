@@ -100,6 +100,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", nargs="+", metavar="FUNCTION",
+                        help="time only these functions (e.g. --only to_lifetimes)")
     args = parser.parse_args()
 
     subs = make_subscriptions(args.customers)
@@ -118,6 +120,8 @@ def main() -> None:
     rows = []
 
     def bench(name: str, fn, floor_name: str, floor_fn, limit: float, mem_input: int) -> None:
+        if args.only and not any(name.startswith(f) for f in args.only):
+            return
         t = best_of(fn, args.repeat)
         tf = best_of(floor_fn, args.repeat)
         mem = peak_memory(fn)

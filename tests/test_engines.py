@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from _warehouse import check_late_entry
 
 import cs_helpers as cs
 from cs_helpers import DataError, DataWarning, datasets
@@ -201,23 +202,8 @@ def test_month_end_durations_same_on_every_engine(to_engine, month):
 def test_late_entry_same_on_every_engine(engine, con, request):
     # an export that begins on 2024-01-01: entry and the left-out early leavers, then the curves
     path = datasets.data_dir() / "b2c_members.csv"
-    kw = dict(MEMBERS, observed_from="2024-01-01")
-    with pytest.warns(DataWarning, match="ended by observed_from=2024-01-01") as pd_warn:
-        expected = cs.to_lifetimes(pd.read_csv(path), **kw)
-    table = _read(engine, con, request, path)
-    with pytest.warns(DataWarning, match="ended by observed_from=2024-01-01") as en_warn:
-        rel = cs.to_lifetimes(table, **kw)
-    assert str(pd_warn[0].message) == str(en_warn[0].message)
-    got = _pandas(rel).sort_values(
-        "member_id", ignore_index=True)
-    expected = expected.sort_values("member_id", ignore_index=True)
-    for col in ("duration", "entry"):
-        np.testing.assert_array_equal(got[col].to_numpy(), expected[col].to_numpy())
-    a = cs.survival_curves(expected, by="plan", entry_col="entry")
-    b = cs.survival_curves(rel, by="plan", entry_col="entry")
-    pd.testing.assert_frame_equal(b.counts, a.counts)
-    pd.testing.assert_frame_equal(b.table(), a.table())
-    pd.testing.assert_frame_equal(b.compare(), a.compare())
+    check_late_entry(pd.read_csv(path), _read(engine, con, request, path), _pandas,
+                     dict(MEMBERS, observed_from="2024-01-01"), "member_id")
 
 
 def test_bad_entry_same_rule_on_every_engine(to_engine):
@@ -234,6 +220,17 @@ def test_revenue_retention_same_on_every_engine(engine, con, request, window):
     expected = cs.revenue_retention(pd.read_csv(path), window=window)
     got = cs.revenue_retention(_read(engine, con, request, path), window=window)
     # whole-yen MRR: every sum is exact, so the engines agree to the last bit
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.attrs == expected.attrs
+
+
+@pytest.mark.parametrize("window", [1, 12])
+def test_revenue_retention_with_integer_ids_and_date_months(to_engine, window):
+    # integer ids and DATE months: DuckDB checks one row per (customer, month) with a bitstring
+    usage = pd.read_csv(datasets.data_dir() / "b2b_usage_monthly.csv", parse_dates=["month"])
+    usage["account_id"] = usage["account_id"].str[1:].astype(np.int64)
+    expected = cs.revenue_retention(usage, window=window)
+    got = cs.revenue_retention(to_engine(usage), window=window)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got.attrs == expected.attrs
 
@@ -362,6 +359,58 @@ def test_rule_messages_name_column_rule_count_and_ids(to_engine, change, column,
     assert f"Column '{column}'" in got and rule in got
     assert f"{n_bad:,} of 6 rows break this rule (first ids: {ids})" in got
     assert f"Column '{column}'" in expected and f"{n_bad:,} of 6 rows" in expected
+
+
+INT_SUBS = SUBS.assign(start_date=pd.to_datetime(SUBS["start_date"].str.strip()),
+                       end_date=pd.to_datetime(SUBS["end_date"].replace("", None)))
+
+
+@pytest.mark.parametrize("ids", [[10, 11, 12, 13, 14, 15],             # a dense range
+                                 [10**12, 11, 12, 13, 14, -5]])        # too wide: DISTINCT
+def test_integer_ids_checked_exactly(to_engine, ids):
+    subs = INT_SUBS.assign(customer_id=np.array(ids, dtype=np.int64))
+    pd.testing.assert_frame_equal(cs.churn_rate(to_engine(subs), as_of="2024-04-30"),
+                                  cs.churn_rate(subs, as_of="2024-04-30"))
+    dup = subs.copy()
+    dup.loc[4, "customer_id"] = ids[1]
+    got, expected = _same_error(to_engine(dup), dup, cs.churn_rate, as_of="2024-04-30")
+    assert got == expected == (
+        "Column 'customer_id': ids must be unique (one row per customer) — 2 of 6 rows break "
+        f"this rule (first ids: {ids[1]}, {ids[1]}).")
+
+
+def test_integer_usage_pairs_checked_exactly(to_engine):
+    usage = pd.DataFrame({"account_id": np.array([7, 7, 9, 9], dtype=np.int64),
+                          "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-01",
+                                                   "2024-01-15"]),
+                          "mrr": [10.0, 10.0, 5.0, 5.0]})
+    got, expected = _same_error(to_engine(usage), usage, cs.revenue_retention, window=1)
+    assert got == ("Column 'month': one row per customer and month — 2 of 4 rows break this "
+                   "rule (first ids: 9, …).")
+    assert expected.startswith("Column 'month': one row per customer and month — 2 of 4 rows")
+
+
+def test_bitstring_counts_distinct_values_exactly(con):
+    # DuckDB counts distinct integer ids with bitstring_agg over their range: the same counts
+    # as count(DISTINCT), missing ids left out as count(DISTINCT) leaves them
+    from cs_helpers.engines.table import wrap
+
+    t = wrap(con.sql("SELECT range AS id, range % 7 AS k FROM range(100, 1100) "
+                     "UNION ALL SELECT 150, 4 UNION ALL SELECT NULL, 1"))
+    fast = t.bitstring_distinct([("id", lambda c: c)])
+    assert fast is not None
+    assert "bitstring_agg" in t.runner.sql(t.t.aggregate(n=fast[0])).lower()
+    row = t.scalar_row(n=fast[0], present=fast[1], exact=t["id"].nunique())
+    assert (int(row["n"]), int(row["present"]), int(row["exact"])) == (1000, 1001, 1000)
+    pairs = t.bitstring_distinct([("id", lambda c: c), ("k", lambda c: c * 2)])
+    assert pairs is not None
+    exact = t.t.filter(t["id"].notnull()).select("id", "k").distinct()
+    assert int(t.scalar_row(n=pairs[0])["n"]) == 1001
+    assert int(t.run(exact.aggregate(n=exact.count()))["n"].iloc[0]) == 1001
+    # text ids and ranges wider than the table allows: count(DISTINCT) instead
+    assert wrap(con.sql("SELECT 'a' AS id")).bitstring_distinct([("id", lambda c: c)]) is None
+    wide = wrap(con.sql("SELECT 1 AS id UNION ALL SELECT 10000000000"))
+    assert wide.bitstring_distinct([("id", lambda c: c)]) is None
 
 
 def test_as_of_before_every_start(to_engine):

@@ -21,6 +21,7 @@ from ..errors import DataError
 from .table import (
     ONCE,
     Table,
+    _int,
     count_if,
     date_rules,
     infinite,
@@ -352,17 +353,28 @@ def revenue_sums(usage: Any, id_col: str, month_col: str, mrr_col: str,
     rules = date_rules(t, month_col, False, month) + [
         (mrr_col, "values must be numbers (not missing, not text)", not_a_number(mrr)),
         (mrr_col, "values must not be negative", mrr < 0)]
-    t.check_rules(rules, id_col, "usage")
+    # the last month (a month number never falls as the date grows: the month of the latest
+    # date), and, where DuckDB can count them exactly in the same pass, the distinct
+    # (customer, month) pairs
+    extra: dict[str, ir.Scalar] = {"last": period(month.max(), "M")}
+    fast = None
+    if t.kinds[month_col] in ("date", "timestamp"):
+        fast = t.bitstring_distinct([(id_col, lambda c: c),
+                                     (month_col, lambda c: period(c.cast("date"), "M"))])
+    if fast is not None:
+        extra["n_pairs"], extra["n_keyed"] = fast
+    row = t.check_rules(rules, id_col, "usage", extra=extra)
     u = t.t.select(id=t[id_col], m=period(month, "M"), mrr=mrr)
-    per = u.group_by("id", "m").aggregate(c=u.count()).filter(lambda g: g.c > 1)
-    dup = t.run(per.aggregate(groups=per.count(), n_rows=per.c.sum())).iloc[0]
-    if int(dup["groups"]):
-        total = int(t.scalar_row(n=t.t.count())["n"])
-        ids = t.run(per.select("id").order_by("id").limit(errors.MAX_IDS))["id"]
-        t.message(month_col, "one row per customer and month", int(dup["n_rows"]), total,
-                  [str(v) for v in ids], True)
+    if fast is None or not (_int(row["n_pairs"]) == _int(row["n_keyed"]) == int(row["n_rows"])):
+        # duplicates are possible (or a customer id is missing): count them as a group-by
+        per = u.group_by("id", "m").aggregate(c=u.count()).filter(lambda g: g.c > 1)
+        dup = t.run(per.aggregate(groups=per.count(), n_rows=per.c.sum())).iloc[0]
+        if int(dup["groups"]):
+            ids = t.run(per.select("id").order_by("id").limit(errors.MAX_IDS))["id"]
+            t.message(month_col, "one row per customer and month", int(dup["n_rows"]),
+                      int(row["n_rows"]), [str(v) for v in ids], True)
     w = int(window)
-    last = u.m.max().as_scalar()
+    last = ibis.literal(int(row["last"]), "int64")
     b = u.filter((u.mrr > 0) & (u.m + w <= last))
     a = u.view()
     j = b.left_join(a, [b.id == a.id, a.m == b.m + w]).select(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -244,6 +244,22 @@ def _spark_parse(value: str, pattern: str) -> datetime:
     """Spark's try_to_timestamp (NULL where the text does not fit the format)."""
 
 
+@ibis.udf.agg.builtin(name="bitstring_agg")
+def _duck_bitstring(value: int, lo: int, hi: int) -> str:
+    """DuckDB's bitstring_agg: one bit per integer of [lo, hi], set where a value occurs."""
+
+
+@ibis.udf.scalar.builtin(name="bit_count")
+def _duck_bit_count(bits: str) -> int:
+    """DuckDB's bit_count: the bits set in a bitstring."""
+
+
+#: The widest range of integers :meth:`Table.distinct_count` counts with a bitstring (bits;
+#: 32 MiB per DuckDB thread), and at most this many bits per row of the table.
+BITSTRING_BITS = 2 ** 28
+BITS_PER_ROW = 64
+
+
 def _leap(y: ir.IntegerValue) -> ir.BooleanValue:
     return ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
 
@@ -267,7 +283,10 @@ def add_months(day: ir.DateValue, k: ir.IntegerValue) -> ir.DateValue:
     date), as :func:`cs_helpers.lifetimes.calendar_months` counts: the backends' own month
     arithmetic (DuckDB, PostgreSQL and Spark all clip, and none moves a month-end date to later
     month ends)."""
-    return (day + k.cast("int32").as_interval("M")).cast("date")
+    # date + interval is a TIMESTAMP in DuckDB and PostgreSQL, and Ibis drops a cast to the
+    # type it believes the sum has (date): through TIMESTAMP the cast is written, and what
+    # uses the result compares and subtracts dates (DuckDB: 3x faster than on timestamps)
+    return (day + k.cast("int32").as_interval("M")).cast("timestamp").cast("date")
 
 
 def days_between(start: ir.DateValue, stop: ir.DateValue) -> ir.IntegerValue:
@@ -599,6 +618,50 @@ class Table:
                 return "unknown"
         return "duckdb" if self.engine in ("duckdb", "polars", "arrow") else self.engine
 
+    def bitstring_distinct(self, keys: Sequence[tuple[str, Callable[[ir.Value], ir.Value]]]
+                           ) -> tuple[ir.Scalar, ir.Scalar] | None:
+        """Aggregates counting, exactly, the distinct combinations of integer keys and the rows
+        where every key is present, with DuckDB's ``bitstring_agg`` (one bit per possible
+        value): a few times faster than ``count(DISTINCT ...)``, which builds a hash table of
+        every value.
+
+        ``keys`` are ``(column, f)``: the key is ``f(column)``, where ``f`` is non-decreasing
+        and gives integers (e.g. a date's month number), so its range is ``f`` of the column's
+        minimum and maximum. Those come from one query over the input table (answered from the
+        file's statistics for Parquet). Returns ``None`` (use ``count(DISTINCT)``) off DuckDB,
+        for keys that are not integers, and when the range of combinations is wider than
+        :data:`BITSTRING_BITS` or :data:`BITS_PER_ROW` per row. Like ``count(DISTINCT)``, rows
+        with a missing key are not counted.
+        """
+        if self._backend_name() != "duckdb":
+            return None
+        base = self.runner.table
+        if any(col not in base.columns or col not in self.columns for col, _ in keys):
+            return None
+        lows = [f(base[col].min()) for col, f in keys]
+        if not all(v.type().is_integer() for v in lows):
+            return None
+        aggs: dict[str, ir.Scalar] = {"n": base.count()}
+        for i, (col, f) in enumerate(keys):
+            aggs[f"lo{i}"], aggs[f"hi{i}"] = lows[i], f(base[col].max())
+        row = self.run(base.aggregate(**aggs)).iloc[0]
+        n = _int(row["n"])
+        if n == 0 or any(pd.isna(row[f"{e}{i}"]) for e in ("lo", "hi")
+                         for i in range(len(keys))):
+            return None
+        spans = [int(row[f"hi{i}"]) - int(row[f"lo{i}"]) + 1 for i in range(len(keys))]
+        bits = 1
+        for span in spans:
+            bits *= span
+        if bits > min(BITSTRING_BITS, BITS_PER_ROW * n):
+            return None
+        key: ir.IntegerValue | None = None
+        for i, (col, f) in enumerate(keys):
+            part = f(self.t[col]).cast("int64") - int(row[f"lo{i}"])
+            key = part if key is None else key * spans[i] + part
+        assert key is not None
+        return _duck_bit_count(_duck_bitstring(key, 0, bits - 1)), key.count()
+
     # checks ---------------------------------------------------------------------------------
     def check_columns(self, columns: Sequence[str | None], what: str) -> None:
         missing = [c for c in columns if c is not None and c not in self.columns]
@@ -620,8 +683,9 @@ class Table:
         aggs: dict[str, ir.Scalar] = {"n_rows": self.t.count()}
         aggs.update({f"bad_{i}": count_if(bad) for i, (_, _, bad) in enumerate(every)})
         if unique is not None:
-            aggs["n_distinct"] = self.t[unique].nunique()
-            aggs["n_present"] = self.t[unique].count()
+            fast = self.bitstring_distinct([(unique, lambda c: c)])
+            aggs["n_distinct"], aggs["n_present"] = fast or (self.t[unique].nunique(),
+                                                             self.t[unique].count())
         aggs.update(extra or {})
         row = self.scalar_row(**aggs)
         n_rows = int(row["n_rows"])
