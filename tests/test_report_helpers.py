@@ -256,8 +256,8 @@ def test_notes_sort_left_out_rows_the_same_way_in_either_language(language):
     try:
         cs.set_language(language)
         with notes.collect():
-            warnings.warn("3 rows left out: rows with every cell empty.", cs.DataWarning)
-            warnings.warn("The table looks like a snapshot.", cs.DataWarning)
+            warnings.warn("3 rows left out: rows with every cell empty.", cs.DataWarning, stacklevel=1)
+            warnings.warn("The table looks like a snapshot.", cs.DataWarning, stacklevel=1)
     finally:
         cs.set_language(None)
     assert len(notes.left_out) == 1 and len(notes.others) == 1
