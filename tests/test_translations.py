@@ -605,6 +605,17 @@ def test_the_notebook_tests_run_the_japanese_edition(tmp_path):
     for name in ("notebooks/01_a.ipynb", "notebooks/ja/01_a.ipynb"):
         (tmp_path / name).write_text("{}")
     assert tasks.nbval_notebooks(tmp_path) == ["notebooks/01_a.ipynb", "notebooks/ja/01_a.ipynb"]
+    # ... and on the Japanese solutions; the fresh Japanese student copies are run like the others
+    (tmp_path / "exercises" / "solutions" / "ja").mkdir(parents=True)
+    (tmp_path / "build" / "copies" / "ja").mkdir(parents=True)
+    for name in ("exercises/solutions/01_a.ipynb", "exercises/solutions/ja/01_a.ipynb",
+                 "build/copies/01_a.ipynb", "build/copies/ja/01_a.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert tasks.nbval_notebooks(tmp_path) == [
+        "exercises/solutions/01_a.ipynb", "exercises/solutions/ja/01_a.ipynb",
+        "notebooks/01_a.ipynb", "notebooks/ja/01_a.ipynb"]
+    assert tasks.student_copies_to_run(tmp_path / "build" / "copies", tmp_path) == [
+        "build/copies/01_a.ipynb", "build/copies/ja/01_a.ipynb"]
     # lab-ja opens the Japanese 00 once it is built, the English one until then
     assert tasks.first_notebook("ja", tmp_path) == tasks.FIRST_NOTEBOOK
     (tmp_path / tasks.FIRST_NOTEBOOK_JA).write_text("{}")
