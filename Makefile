@@ -63,13 +63,13 @@ notebooks-test:  ## Re-run every committed notebook and compare outputs (nbval)
 notebooks:  ## Re-execute every lesson and solution in place (after an intended change), then notebooks-ja; commit
 	@$(TASKS) notebooks
 
-notebooks-ja:  ## Build notebooks/ja/ from translations/ja/, execute and clean them (STEMS="03_kpi_churn ..." for some)
+notebooks-ja:  ## Build notebooks/ja/ and exercises/solutions/ja/ from translations/ja/, execute and clean them (STEMS="03_kpi_churn solutions/03_kpi_churn ..." for some)
 	@$(TASKS) notebooks-ja $(STEMS)
 
 translations:  ## Where each Japanese translation stands: cells translated, untranslated, stale (fails if stale)
 	@$(TASKS) translations
 
-exercises:  ## Update the student copies in exercises/ from exercises/solutions/ (keeps your answers)
+exercises:  ## Update the student copies in exercises/ and exercises/ja/ from exercises/solutions/ and exercises/solutions/ja/ (keeps your answers)
 	@$(TASKS) exercises
 
 site:  ## Render the executed notebooks to a static site in _site/ (offline reading, projecting)

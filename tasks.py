@@ -495,10 +495,18 @@ def task_warehouse(python: Path) -> None:
 
 def nbval_notebooks(root: Path = ROOT) -> list[str]:
     """The notebooks ``notebooks-test`` runs with full nbval: the lessons, their Japanese
-    edition (``notebooks/ja/``) and the solutions."""
+    edition (``notebooks/ja/``), the solutions and theirs (``exercises/solutions/ja/``)."""
     return sorted(str(p.relative_to(root).as_posix()) for p in
                   [*root.glob("notebooks/*.ipynb"), *root.glob("notebooks/ja/*.ipynb"),
-                   *root.glob("exercises/solutions/*.ipynb")])
+                   *root.glob("exercises/solutions/*.ipynb"),
+                   *root.glob("exercises/solutions/ja/*.ipynb")])
+
+
+def student_copies_to_run(copies: Path, root: Path = ROOT) -> list[str]:
+    """The fresh student copies ``notebooks-test`` runs with nbval-lax: both editions
+    (``copies/`` and ``copies/ja/``)."""
+    return sorted(str(p.relative_to(root).as_posix()) for p in
+                  [*copies.glob("*.ipynb"), *copies.glob("ja/*.ipynb")])
 
 
 def task_notebooks_test(python: Path) -> None:
@@ -509,7 +517,7 @@ def task_notebooks_test(python: Path) -> None:
         failure = e                     # the student copies are still run, then it fails
     copies = student_copies_for_test()
     run([str(python), "-m", "cs_helpers.exercises", "build", "--to", str(copies)])
-    generated = sorted(str(p.relative_to(ROOT)) for p in copies.glob("*.ipynb"))
+    generated = student_copies_to_run(copies)
     if generated:
         run([str(python), "-m", "pytest", "-q", "--nbval-lax", *generated])
     if failure is not None:
@@ -542,9 +550,11 @@ def task_notebooks(python: Path) -> None:
 
 
 def task_notebooks_ja(python: Path, stems: list[str] = ()) -> None:
-    """Build ``notebooks/ja/`` from the English notebooks and ``translations/ja/`` (every
-    notebook whose translation is complete, or ``stems``; the others are named with the reason),
-    then execute the built notebooks and clean them like the English ones."""
+    """Build ``notebooks/ja/`` and ``exercises/solutions/ja/`` from the English notebooks and
+    ``translations/ja/`` (every notebook whose translation is complete, or ``stems`` such as
+    ``03_kpi_churn`` or ``solutions/03_kpi_churn``; the others are named with the reason), then
+    execute the built notebooks and clean them like the English ones; when a Japanese solution
+    was built, update the Japanese student copies (``exercises/ja/``, never a learner's answers)."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "built.txt"
         run([str(python), "-m", "cs_helpers.course.translate", "--root", str(ROOT), "build",
@@ -557,6 +567,9 @@ def task_notebooks_ja(python: Path, stems: list[str] = ()) -> None:
          "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3",
          "--ExecutePreprocessor.record_timing=False", *built])
     run([str(python), "-m", "cs_helpers.course.lab", "clean", *built])
+    if any(p.startswith("exercises/solutions/") for p in built):
+        # exit code 1 only says that copies with a learner's answers were kept (it says which)
+        subprocess.call([str(python), "-m", "cs_helpers.exercises", "build"], cwd=ROOT)
 
 
 TASKS = {
@@ -571,11 +584,12 @@ TASKS = {
     "notebooks-test": "Re-run every committed notebook and compare outputs (nbval)",
     "notebooks": "Re-execute every lesson and solution in place (after an intended change), "
                  "then notebooks-ja",
-    "notebooks-ja": "Build notebooks/ja/ from translations/ja/ (complete translations only), "
-                    "execute and clean them [STEM ...]",
+    "notebooks-ja": "Build notebooks/ja/ and exercises/solutions/ja/ from translations/ja/ "
+                    "(complete translations only), execute and clean them [STEM ...]",
     "translations": "Where each notebook's Japanese translation stands (cells translated, "
                     "untranslated, stale)",
-    "exercises": "Update the student copies in exercises/ (never overwrites your answers)",
+    "exercises": "Update the student copies in exercises/ and exercises/ja/ (never overwrites "
+                 "your answers)",
     "site": "Render the executed notebooks to a static site in _site/",
     "slides": "Render each taught notebook as a reveal.js deck in _slides/",
     "report": "KPI report (notebook A2) on a file or a database table: report --data FILE | "

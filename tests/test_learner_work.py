@@ -151,3 +151,76 @@ def test_no_message_points_to_a_command_that_destroys_work():
     text = (ROOT / "cs_helpers" / "course" / "exercises.py").read_text(encoding="utf-8").lower()
     messages = text[text.index("_update = ("):]
     assert not [w for w in DESTRUCTIVE if w in messages]
+
+
+# --- the Japanese edition: exercises/ja/ from exercises/solutions/ja/, the same rules ----------
+
+def _japanese_solution(solutions: Path, name: str = NAME) -> Path:
+    """A Japanese solution as the translate build writes it (one folder deeper: links rewritten;
+    its prose here is made up: the copy machinery does not read it)."""
+    nb = nbformat.read(solutions / name, as_version=4)
+    nb.cells[0].source = ("# 演習 03 · チャーンレート（解約率）\n\n"
+                          "[ノートブック 03](../../../notebooks/03_kpi_churn.ipynb)の練習です。")
+    out = solutions / "ja" / name
+    out.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, out)
+    return out
+
+
+@pytest.fixture
+def course_ja(course) -> tuple[Path, Path]:
+    solutions, student = course
+    _japanese_solution(solutions)
+    ex.build(solutions=solutions, student=student)
+    return solutions, student
+
+
+def test_japanese_copies_are_built_next_to_the_english_ones(course, tmp_path):
+    solutions, student = course
+    english = {p.name: p.read_text(encoding="utf-8") for p in student.glob("*.ipynb")}
+    assert not (student / "ja").exists()             # no Japanese solution yet: nothing written
+    _japanese_solution(solutions)
+    assert ex.build(solutions=solutions, student=student) == [student / "ja" / NAME]
+    assert {p.name: p.read_text(encoding="utf-8") for p in student.glob("*.ipynb")} == english
+    nb = nbformat.read(student / "ja" / NAME, as_version=4)
+    assert "(../../notebooks/03_kpi_churn.ipynb)" in nb.cells[0].source   # rebased: same file
+    link = nb.cells[-1].source
+    assert link.startswith("**解答。**") and f"(../solutions/ja/{NAME})" in link
+    assert (student / "ja" / "../solutions/ja" / NAME).resolve() == (solutions / "ja" / NAME)
+    assert nb.metadata["cs_helpers"]["generated_from"] == f"exercises/solutions/ja/{NAME}"
+    assert "答え" in nb.metadata["cs_helpers"]["note"]
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert ex.build(check_only=True, strict=True, solutions=solutions, student=student) == []
+    # --to (make test's fresh copies): the Japanese ones in <dir>/ja
+    written = ex.write_copies(tmp_path / "fresh", solutions=solutions)
+    assert tmp_path / "fresh" / "ja" / NAME in written
+    assert (tmp_path / "fresh" / "ja" / NAME).read_text(encoding="utf-8") == \
+        (student / "ja" / NAME).read_text(encoding="utf-8")
+
+
+def test_japanese_answers_survive_and_are_never_overwritten(course_ja):
+    solutions, student = course_ja
+    copy = student / "ja" / NAME
+    saved = _save_as_jupyterlab(copy)
+    assert ex.copy_state(copy, ex._generate(solutions, "ja")[NAME]) == "answers"
+    assert _run("--check", solutions=solutions, student=student).returncode == 0
+    sol = nbformat.read(solutions / "ja" / NAME, as_version=4)
+    sol.cells.insert(1, nbformat.v4.new_markdown_cell("著者が追加した注記。"))
+    nbformat.write(sol, solutions / "ja" / NAME)
+    build = _run(solutions=solutions, student=student)
+    assert build.returncode == 1 and "kept exactly as they are" in build.stdout
+    assert "exercises/ja/03_kpi_churn-my-answers.ipynb" in build.stdout.replace(
+        str(student.parent) + "/", "")
+    assert copy.read_text(encoding="utf-8") == saved
+    assert _run("--check", solutions=solutions, student=student).returncode == 0
+    copy.write_text("<<<<<<< HEAD\n{half", encoding="utf-8")
+    assert ex.build(solutions=solutions, student=student) == []
+    assert copy.read_text(encoding="utf-8").startswith("<<<<<<<")
+
+
+def test_a_japanese_copy_without_a_japanese_solution_is_left_alone_but_strict_sees_it(course_ja):
+    solutions, student = course_ja
+    mine = student / "ja" / "my_notes.ipynb"
+    mine.write_text((student / "ja" / NAME).read_text(encoding="utf-8"), encoding="utf-8")
+    assert ex.build(solutions=solutions, student=student) == []
+    assert ex.build(check_only=True, strict=True, solutions=solutions, student=student) == [mine]

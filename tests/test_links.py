@@ -17,9 +17,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("notebooks/ja/*.ipynb"),
-                    *ROOT.glob("exercises/*.ipynb"), *ROOT.glob("exercises/solutions/*.ipynb")])
-# the Japanese edition (notebooks/ja/, built from the English lessons and translations/ja/)
+                    *ROOT.glob("exercises/*.ipynb"), *ROOT.glob("exercises/solutions/*.ipynb"),
+                    *ROOT.glob("exercises/ja/*.ipynb"), *ROOT.glob("exercises/solutions/ja/*.ipynb")])
+# the Japanese edition (notebooks/ja/ and exercises/solutions/ja/, built from the English
+# notebooks and translations/ja/; exercises/ja/, the student copies of the Japanese solutions)
 JA_LESSONS = sorted(ROOT.glob("notebooks/ja/*.ipynb"))
+JA_SOLUTIONS = sorted(ROOT.glob("exercises/solutions/ja/*.ipynb"))
+_TWIN_FOLDERS = (ROOT / "notebooks", ROOT / "exercises", ROOT / "exercises" / "solutions")
 DOCS = sorted([ROOT / "README.md", ROOT / "README.ja.md", *ROOT.glob("docs/*.md"),
                *ROOT.glob("*/README.md"), *ROOT.glob("cs_helpers/course/_vendor/README.md")])
 # what `make ...` writes (not in the repository, named as outputs)
@@ -78,15 +82,32 @@ def _links(notebook: Path) -> set[Path]:
             if cell.cell_type == "markdown" for link in relative_links(cell.source)}
 
 
-@pytest.mark.parametrize("lesson", JA_LESSONS, ids=lambda p: p.stem)
-def test_a_japanese_lesson_links_what_its_english_lesson_links(lesson):
-    """Same targets as the English lesson, except that a lesson with a Japanese twin is linked
-    as the twin (the build rewrites the paths for the extra folder)."""
-    english = ROOT / "notebooks" / lesson.name
-    want = {ROOT / "notebooks" / "ja" / t.name
-            if t.parent == ROOT / "notebooks" and (ROOT / "notebooks" / "ja" / t.name).exists()
-            else t for t in _links(english)}
-    assert _links(lesson) == want
+def _twin(target: Path) -> Path:
+    """A lesson, solution or student copy as its Japanese twin when there is one."""
+    twin = target.parent / "ja" / target.name
+    return twin if target.parent in _TWIN_FOLDERS and twin.exists() else target
+
+
+@pytest.mark.parametrize("notebook", [*JA_LESSONS, *JA_SOLUTIONS],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_japanese_notebook_links_what_its_english_notebook_links(notebook):
+    """Same targets as the English lesson or solution, except that a lesson, solution or
+    student copy with a Japanese twin is linked as the twin (the build rewrites the paths for
+    the extra folder)."""
+    english = notebook.parent.parent / notebook.name
+    assert _links(notebook) == {_twin(t) for t in _links(english)}
+
+
+def test_japanese_student_copies_link_their_japanese_solution_and_lesson():
+    copies = sorted(ROOT.glob("exercises/ja/*.ipynb"))
+    assert [c.name for c in copies] == [s.name for s in JA_SOLUTIONS]   # one per solution
+    for copy in copies:
+        links = _links(copy)
+        assert ROOT / "exercises" / "solutions" / "ja" / copy.name in links, copy.name
+        assert _twin(ROOT / "notebooks" / copy.name) in links, copy.name
+        assert _links(copy) - {ROOT / "exercises" / "solutions" / "ja" / copy.name} == {
+            _twin(t) for t in _links(ROOT / "exercises" / copy.name)
+            if t != ROOT / "exercises" / "solutions" / copy.name}
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))

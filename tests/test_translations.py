@@ -25,13 +25,18 @@ from cs_helpers.course import translate as tr
 
 ROOT = Path(__file__).resolve().parent.parent
 STEMS = tr.lesson_stems(ROOT)
+SOLUTION_STEMS = tr.solution_stems(ROOT)        # solutions/<name>: the second collection
+ALL_STEMS = [*STEMS, *SOLUTION_STEMS]
 JA_NOTEBOOKS = sorted((ROOT / "notebooks" / "ja").glob("*.ipynb"))
+JA_SOLUTIONS = sorted((ROOT / "exercises" / "solutions" / "ja").glob("*.ipynb"))
 
 # Lessons without a complete Japanese twin in notebooks/ja/ yet. Each is an expected failure
 # (xfail, strict): when its translation lands and `make notebooks-ja` builds it, the test passes,
 # strict xfail turns that into a failure, and the stem must be removed from here.
 NOT_YET: dict[str, str] = {
     # stem -> why its Japanese twin is missing (a strict xfail: remove the entry when it lands)
+    **{s: "the solutions' translation is being written (translations/ja/solutions/)"
+       for s in SOLUTION_STEMS},
 }
 
 CMD = "python -m cs_helpers.course.translate"
@@ -40,6 +45,20 @@ CMD = "python -m cs_helpers.course.translate"
 # --------------------------------------------------------------------------------------------
 # the checks, as functions (so that the mechanism tests can show that they fail when they must)
 # --------------------------------------------------------------------------------------------
+
+def _built(stem: str, root: Path = ROOT) -> Path:
+    """notebooks/ja/<stem>.ipynb, or exercises/solutions/ja/<name>.ipynb for solutions/<name>."""
+    return tr._paths(root, "ja", stem)[2]
+
+
+def _english_of(path: Path) -> Path:
+    """The English notebook of a built Japanese one (one folder up, same name)."""
+    return path.parent.parent / path.name
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
 
 def translation_problems(stem: str, root: Path = ROOT) -> str:
     """'' when the translation file of ``stem`` is in step with the English notebook, else what
@@ -184,7 +203,7 @@ def _edit_english(root: Path, stem: str, cid: str, text: str) -> None:
 # (i) the real translation files are in step with the English notebooks
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", ALL_STEMS)
 def test_no_translation_is_stale(stem):
     problems = translation_problems(stem)
     assert problems == "", f"translations/ja/{stem}.yaml: {problems}"
@@ -307,6 +326,56 @@ def test_built_links_point_one_folder_up_or_to_the_japanese_twin(course):
     assert "[アルファ](01_alpha.ipynb)" in beta.source
 
 
+SOLUTION = [
+    ("title", "markdown",
+     "# Exercises 01 · Alpha\n\nPractise [notebook 01](../../notebooks/01_alpha.ipynb) and "
+     "[02](../../notebooks/02_beta.ipynb); your copy is [here](../01_alpha.ipynb), the next "
+     "solutions [there](02_beta.ipynb), the [guide](../../docs/guide.md)."),
+    ("setup", "code", "import cs_helpers as cs\nfrom cs_helpers.exercises import check"),
+]
+SOLUTION_JA = {"title": "# 演習 01 · アルファ\n\n[ノートブック 01](../../notebooks/01_alpha.ipynb)と"
+                        "[02](../../notebooks/02_beta.ipynb)の練習です。自分用のコピーは"
+                        "[こちら](../01_alpha.ipynb)、次の解答は[こちら](02_beta.ipynb)、"
+                        "[ガイド](../../docs/guide.md)。\n"}
+
+
+def test_solutions_are_a_second_collection(course):
+    folder = course / "exercises" / "solutions"
+    folder.mkdir(parents=True)
+    nbformat.write(_notebook(SOLUTION), folder / "01_alpha.ipynb")
+    assert tr.solution_stems(course) == ["solutions/01_alpha"]
+    assert tr.main(["--root", str(course), "extract"]) == 0           # both collections
+    tr_file = course / "translations" / "ja" / "solutions" / "01_alpha.yaml"
+    assert tr.load(tr_file)["notebook"] == "exercises/solutions/01_alpha.ipynb"
+    assert not tr.status("solutions/01_alpha", root=course).complete
+    assert "solutions/01_alpha" in tr.build(root=course).skipped
+    _fill(course, "solutions/01_alpha", SOLUTION_JA)
+    result = tr.build(root=course)
+    out = folder / "ja" / "01_alpha.ipynb"
+    assert out in result.written and "solutions/01_alpha" not in result.skipped
+    ja = nbformat.read(out, as_version=4)
+    assert ja.cells[0].source == (
+        "# 演習 01 · アルファ\n\n[ノートブック 01](../../../notebooks/ja/01_alpha.ipynb)と"
+        "[02](../../../notebooks/02_beta.ipynb)の練習です。自分用のコピーは"
+        "[こちら](../../ja/01_alpha.ipynb)、次の解答は[こちら](../02_beta.ipynb)、"
+        "[ガイド](../../../docs/guide.md)。")
+    assert ja.cells[1].source.split("\n")[:3] == ["import cs_helpers as cs", "",
+                                                   tr.SET_LANGUAGE_LINE]
+    assert ja.metadata["translation"]["notebook"] == "exercises/solutions/01_alpha.ipynb"
+    # the lesson's link to its exercises now goes to the Japanese student copy
+    lesson = nbformat.read(course / "notebooks" / "ja" / "01_alpha.ipynb", as_version=4)
+    assert 'href="../../exercises/ja/01_alpha.ipynb"' in lesson.cells[0].source
+    # staleness, diff and accept work on the solutions' stems
+    nb = nbformat.read(folder / "01_alpha.ipynb", as_version=4)
+    nb.cells[0].source += " Changed."
+    nbformat.write(nb, folder / "01_alpha.ipynb")
+    assert tr.status("solutions/01_alpha", root=course).stale == ["title"]
+    assert "Changed." in tr.diff("solutions/01_alpha", root=course)
+    assert tr.main(["--root", str(course), "status"]) == 1
+    tr.accept("solutions/01_alpha", ["title"], root=course)
+    assert tr.status("solutions/01_alpha", root=course).complete
+
+
 def test_build_keeps_outputs_of_unchanged_code_and_drops_the_others(course):
     out = course / "notebooks" / "ja" / "01_alpha.ipynb"
     tr.build(root=course)
@@ -336,21 +405,21 @@ def test_a_translation_that_changes_code_is_not_built(course):
 # (iii) the committed notebooks/ja/ are what the build writes
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", ALL_STEMS)
 def test_committed_japanese_notebook_is_up_to_date(stem):
-    path = ROOT / "notebooks" / "ja" / f"{stem}.ipynb"
+    path = _built(stem)
     st = tr.status(stem, root=ROOT)
     if not st.complete:
         assert not path.exists(), (
-            f"notebooks/ja/{stem}.ipynb is out of date: its translation is not complete "
+            f"{_rel(path)} is out of date: its translation is not complete "
             f"({st.problems()}); finish translations/ja/{stem}.yaml, then `make notebooks-ja`")
         return
     if not path.exists():
-        pytest.skip(f"translation complete, notebooks/ja/{stem}.ipynb not built yet "
+        pytest.skip(f"translation complete, {_rel(path)} not built yet "
                     f"(`make notebooks-ja`; test_every_lesson_has_a_japanese_twin tracks it)")
     want = tr.build_notebook(stem, root=ROOT)
     have = json.loads(path.read_text(encoding="utf-8"))
-    rebuild = f"notebooks/ja/{stem}.ipynb is not what the build writes: run `make notebooks-ja`"
+    rebuild = f"{_rel(path)} is not what the build writes: run `make notebooks-ja`"
     assert [c.get("id") for c in have["cells"]] == [c.get("id") for c in want["cells"]], rebuild
     for h, w in zip(have["cells"], want["cells"], strict=True):
         assert tr.cell_text(h) == tr.cell_text(w), f"{rebuild} (cell {w.get('id')})"
@@ -362,6 +431,7 @@ def test_committed_japanese_notebook_is_up_to_date(stem):
 
 def test_every_committed_japanese_notebook_has_an_english_source():
     assert [p.stem for p in JA_NOTEBOOKS if p.stem not in STEMS] == []
+    assert [p.stem for p in JA_SOLUTIONS if f"solutions/{p.stem}" not in SOLUTION_STEMS] == []
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,17 +469,16 @@ def test_code_comparison_is_strict_on_everything_else(english, translated):
     assert tr.code_difference(english, translated) is not None
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", ALL_STEMS)
 def test_translated_code_cells_change_only_strings_and_comments(stem):
     changed = tr.status(stem, root=ROOT).code_changed
     assert changed == {}, (f"translations/ja/{stem}.yaml: code cells changed beyond strings and "
                            f"comments (translate only what a learner reads): {changed}")
 
 
-@pytest.mark.parametrize("path", JA_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*JA_NOTEBOOKS, *JA_SOLUTIONS], ids=_rel)
 def test_japanese_notebook_code_is_the_english_code(path):
-    english = {c["id"]: c for c in nbformat.read(ROOT / "notebooks" / path.name,
-                                                 as_version=4).cells}
+    english = {c["id"]: c for c in nbformat.read(_english_of(path), as_version=4).cells}
     inserted, differ = 0, {}
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type != "code":
@@ -437,7 +506,7 @@ def test_the_prose_checks_see_english_left_in_japanese():
     assert japanese_share(prose("`df.groupby(\"plan\")` を使います。")) == 1.0
 
 
-@pytest.mark.parametrize("path", JA_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*JA_NOTEBOOKS, *JA_SOLUTIONS], ids=_rel)
 def test_japanese_notebook_prose_is_japanese(path):
     cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
     text = "\n\n".join(prose(c.source) for c in cells)
@@ -446,7 +515,7 @@ def test_japanese_notebook_prose_is_japanese(path):
     assert english == {}, "paragraphs without Japanese"
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", ALL_STEMS)
 def test_translated_markdown_has_no_english_paragraph(stem):
     """The same check on the translation file, before anything is built."""
     entries = tr.load(ROOT / "translations" / "ja" / f"{stem}.yaml")["cells"]
@@ -477,7 +546,7 @@ def _time_mismatch(english: str, japanese: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", ALL_STEMS)
 def test_translated_time_line_has_the_english_numbers(stem):
     entries = tr.load(ROOT / "translations" / "ja" / f"{stem}.yaml")["cells"]
     wrong = {e["id"]: _time_mismatch(e["source"], e["ja"]) for e in entries
@@ -509,14 +578,14 @@ def test_time_check_fails_on_changed_numbers():
 # --------------------------------------------------------------------------------------------
 
 def test_not_yet_lists_only_real_lessons():
-    assert set(NOT_YET) <= set(STEMS)
+    assert set(NOT_YET) <= set(ALL_STEMS)
 
 
 @pytest.mark.parametrize("stem", [
     pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[s])) if s in NOT_YET
-    else s for s in STEMS])
+    else s for s in ALL_STEMS])
 def test_every_lesson_has_a_japanese_twin(stem):
-    path = ROOT / "notebooks" / "ja" / f"{stem}.ipynb"
+    path = _built(stem)
     st = tr.status(stem, root=ROOT)
     assert st.complete, st.problems()
     assert path.exists(), f"build it: make notebooks-ja STEMS={stem}"
@@ -536,6 +605,17 @@ def test_the_notebook_tests_run_the_japanese_edition(tmp_path):
     for name in ("notebooks/01_a.ipynb", "notebooks/ja/01_a.ipynb"):
         (tmp_path / name).write_text("{}")
     assert tasks.nbval_notebooks(tmp_path) == ["notebooks/01_a.ipynb", "notebooks/ja/01_a.ipynb"]
+    # ... and on the Japanese solutions; the fresh Japanese student copies are run like the others
+    (tmp_path / "exercises" / "solutions" / "ja").mkdir(parents=True)
+    (tmp_path / "build" / "copies" / "ja").mkdir(parents=True)
+    for name in ("exercises/solutions/01_a.ipynb", "exercises/solutions/ja/01_a.ipynb",
+                 "build/copies/01_a.ipynb", "build/copies/ja/01_a.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert tasks.nbval_notebooks(tmp_path) == [
+        "exercises/solutions/01_a.ipynb", "exercises/solutions/ja/01_a.ipynb",
+        "notebooks/01_a.ipynb", "notebooks/ja/01_a.ipynb"]
+    assert tasks.student_copies_to_run(tmp_path / "build" / "copies", tmp_path) == [
+        "build/copies/01_a.ipynb", "build/copies/ja/01_a.ipynb"]
     # lab-ja opens the Japanese 00 once it is built, the English one until then
     assert tasks.first_notebook("ja", tmp_path) == tasks.FIRST_NOTEBOOK
     (tmp_path / tasks.FIRST_NOTEBOOK_JA).write_text("{}")

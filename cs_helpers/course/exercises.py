@@ -65,6 +65,9 @@ __all__ = ["Exercise", "Mistake", "Feedback", "Progress", "check", "hint", "mode
 ROOT = Path(__file__).resolve().parents[2]          # the checkout: cs_helpers/course/ -> ../..
 SOLUTIONS = ROOT / "exercises" / "solutions"
 STUDENT = ROOT / "exercises"
+#: The Japanese edition: solutions built by ``python -m cs_helpers.course.translate build``
+#: (``exercises/solutions/ja/``), their student copies (``exercises/ja/``).
+EDITIONS = {"en": ("", "en"), "ja": ("ja", "ja")}   # language -> (subfolder, language of words)
 #: The Japanese texts of the exercises (prompts, hints, explanations, model answers, mistakes).
 TRANSLATIONS_JA = ROOT / "translations" / "ja" / "exercises.yaml"
 
@@ -672,33 +675,41 @@ def _cells_digest(nb: dict) -> str:
 _LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 
 
-def rebase_links(markdown: str) -> str:
-    """Relative links of a solution (in ``exercises/solutions/``) made right for its student copy
-    (in ``exercises/``), so that both open the same files.
+def rebase_links(markdown: str, solutions_dir: str = "exercises/solutions",
+                 student_dir: str = "exercises") -> str:
+    """Relative links of a solution (in ``solutions_dir``) made right for its student copy
+    (in ``student_dir``), so that both open the same files.
 
     Examples
     --------
     >>> rebase_links("[lesson](../../notebooks/03_kpi_churn.ipynb), [web](https://x.org)")
     '[lesson](../notebooks/03_kpi_churn.ipynb), [web](https://x.org)'
+    >>> rebase_links("[lesson](../../../notebooks/ja/03_kpi_churn.ipynb)",
+    ...              "exercises/solutions/ja", "exercises/ja")
+    '[lesson](../../notebooks/ja/03_kpi_churn.ipynb)'
     """
     def fix(m: re.Match) -> str:
         target = m.group(2)
         if re.match(r"^([a-z][a-z0-9+.-]*:|#|/)", target, flags=re.I):
             return m.group(0)
         path, sep, rest = target.partition("#")
-        rebased = posixpath.relpath(posixpath.normpath(posixpath.join("exercises/solutions",
-                                                                      path)), "exercises")
+        rebased = posixpath.relpath(posixpath.normpath(posixpath.join(solutions_dir, path)),
+                                    student_dir)
         return m.group(1) + rebased + sep + rest
 
     return _LINK.sub(fix, markdown)
 
 
-def student_copy(solution_nb: dict, name: str | None = None, *, language: str = "en") -> dict:
+def student_copy(solution_nb: dict, name: str | None = None, *, language: str = "en",
+                 solutions_dir: str = "exercises/solutions", student_dir: str = "exercises") -> dict:
     """Return the student copy of a solution notebook (as a JSON dict): scaffolds, no outputs.
 
     ``language="ja"`` writes the words the copy adds (the link to the solutions, the note in its
     metadata) in Japanese, for the Japanese edition; it is a parameter, not the language in
-    effect, so that a build never depends on the environment.
+    effect, so that a build never depends on the environment. ``solutions_dir`` and
+    ``student_dir`` (from the course root) are where the solution is and where the copy goes:
+    links are rebased between them (``exercises/solutions/ja`` and ``exercises/ja`` for the
+    Japanese edition).
 
     The copy's metadata ``cs_helpers`` records where it comes from, a ``fingerprint`` of the
     copy as generated (it changes whenever the solution changes what the copy contains) and a
@@ -711,7 +722,7 @@ def student_copy(solution_nb: dict, name: str | None = None, *, language: str = 
     nb = clean(copy.deepcopy(solution_nb))
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = rebase_links(_text(cell["source"]))
+            cell["source"] = rebase_links(_text(cell["source"]), solutions_dir, student_dir)
         if cell["cell_type"] != "code":
             continue
         src = _text(cell["source"])
@@ -725,14 +736,15 @@ def student_copy(solution_nb: dict, name: str | None = None, *, language: str = 
         cell["execution_count"] = None
     ja = language == "ja"
     if name:
+        link = posixpath.relpath(f"{solutions_dir}/{name}", student_dir)
         nb["cells"].append({
             "cell_type": "markdown", "id": "cs-solutions-link", "metadata": {},
             "source": (f"**解答。** 解き終えたとき、またはヒントを見ても進めないときは、出力つきの"
-                       f"解答を [solutions/{name}](solutions/{name}) で確認できます。" if ja else
+                       f"解答を [{link}]({link}) で確認できます。" if ja else
                        f"**Solutions.** Done, or stuck even after the hints? The worked solutions, "
-                       f"with their outputs, are in [solutions/{name}](solutions/{name}).")})
+                       f"with their outputs, are in [{link}]({link}).")})
     meta = nb.setdefault("metadata", {})
-    source = f"exercises/solutions/{name}" if name else "exercises/solutions/"
+    source = f"{solutions_dir}/{name}" if name else f"{solutions_dir}/"
     meta[GENERATED] = {
         "generated_from": source,
         "note": ("自分用のコピーです。ここに答えを書いて保存してください。解答ノートブックが変わると "
@@ -792,30 +804,53 @@ class BuildReport:
         return [p for p, s in self.states.items() if s in states]
 
 
-def _generate(solutions: Path) -> dict[str, dict]:
-    return {sol.name: student_copy(json.loads(sol.read_text(encoding="utf-8")), sol.name)
-            for sol in sorted(solutions.glob("*.ipynb"))}
+def _generate(solutions: Path, language: str = "en") -> dict[str, dict]:
+    """The student copies, as generated now, of the solutions in ``solutions`` (for
+    ``language="ja"``: of the Japanese solutions in ``solutions/ja``, for ``exercises/ja``)."""
+    sub, words = EDITIONS[language]
+    folder = solutions / sub if sub else solutions
+    dirs = ({"solutions_dir": f"exercises/solutions/{sub}", "student_dir": f"exercises/{sub}"}
+            if sub else {})
+    return {sol.name: student_copy(json.loads(sol.read_text(encoding="utf-8")), sol.name,
+                                   language=words, **dirs)
+            for sol in sorted(folder.glob("*.ipynb"))}
 
 
 def build_report(write: bool = True, solutions: Path = SOLUTIONS,
-                 student: Path = STUDENT) -> BuildReport:
+                 student: Path = STUDENT, language: str = "en") -> BuildReport:
     """Compare every student copy with its solution and, with ``write``, update the copies.
 
     Only ``"missing"`` and ``"outdated"`` copies are written: a copy with the learner's answers
     (``"answers"``, ``"outdated-answers"``) or an unreadable one is never overwritten. Notebooks
     in ``student`` that match no solution (a learner's renamed copy, their own notebook) are
-    listed in ``extra`` and left alone.
+    listed in ``extra`` and left alone. ``language="ja"``: the Japanese edition, from
+    ``solutions/ja/`` into ``student/ja/`` (the same rules).
     """
     report = BuildReport()
-    generated = _generate(solutions)
+    generated = _generate(solutions, language)
+    sub = EDITIONS[language][0]
+    student = student / sub if sub else student
     for name, nb in generated.items():
         target = student / name
         state = copy_state(target, nb)
         report.states[target] = state
         if write and state in ("missing", "outdated"):
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(_dump(nb), encoding="utf-8", newline="\n")
             report.written.append(target)
     report.extra = sorted(p for p in student.glob("*.ipynb") if p.name not in generated)
+    return report
+
+
+def build_reports(write: bool = True, solutions: Path = SOLUTIONS,
+                  student: Path = STUDENT) -> BuildReport:
+    """:func:`build_report` for both editions (``exercises/`` and ``exercises/ja/``), as one."""
+    report = BuildReport()
+    for language in EDITIONS:
+        one = build_report(write, solutions, student, language)
+        report.states.update(one.states)
+        report.written += one.written
+        report.extra += one.extra
     return report
 
 
@@ -827,8 +862,10 @@ def build(check_only: bool = False, solutions: Path = SOLUTIONS, student: Path =
     answers in them; with ``strict`` too, every copy that is not byte for byte what ``build``
     writes and every notebook that matches no solution (for CI, on a clean clone). Without
     ``check_only``: the copies written. A copy with a learner's answers is never written.
+    Both editions: ``exercises/`` from ``exercises/solutions/``, ``exercises/ja/`` from
+    ``exercises/solutions/ja/``.
     """
-    report = build_report(write=not check_only, solutions=solutions, student=student)
+    report = build_reports(write=not check_only, solutions=solutions, student=student)
     if not check_only:
         return report.written
     if strict:
@@ -838,12 +875,15 @@ def build(check_only: bool = False, solutions: Path = SOLUTIONS, student: Path =
 
 
 def write_copies(out: Path, solutions: Path = SOLUTIONS) -> list[Path]:
-    """Write every student copy, as generated now, into ``out`` (for tests: not the learner's)."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write every student copy, as generated now, into ``out`` (for tests: not the learner's);
+    the Japanese edition's into ``out/ja``."""
     written = []
-    for name, nb in _generate(solutions).items():
-        (out / name).write_text(_dump(nb), encoding="utf-8", newline="\n")
-        written.append(out / name)
+    for language, (sub, _) in EDITIONS.items():
+        folder = out / sub if sub else out
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, nb in _generate(solutions, language).items():
+            (folder / name).write_text(_dump(nb), encoding="utf-8", newline="\n")
+            written.append(folder / name)
     return written
 
 
@@ -872,7 +912,8 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m cs_helpers.exercises build [--check [--strict] | --to DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m cs_helpers.exercises")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="update exercises/*.ipynb from exercises/solutions/ "
+    b = sub.add_parser("build", help="update exercises/*.ipynb from exercises/solutions/ and "
+                                     "exercises/ja/*.ipynb from exercises/solutions/ja/ "
                                      "(never overwrites a copy with answers in it)")
     b.add_argument("--check", action="store_true",
                    help="exit 1 if a copy is missing or out of date (answers are fine)")
@@ -891,7 +932,7 @@ def main(argv: list[str] | None = None) -> int:
         written = write_copies(args.to, solutions=args.solutions)
         print(f"Wrote {len(written)} fresh student copies to {args.to}.")
         return 0
-    report = build_report(write=not args.check, solutions=args.solutions, student=args.student)
+    report = build_reports(write=not args.check, solutions=args.solutions, student=args.student)
     kept = report.having("outdated-answers", "unreadable")
     if args.check:
         bad = build(check_only=True, strict=args.strict, solutions=args.solutions,

@@ -38,6 +38,13 @@ A cell's state:
 A notebook is *complete* when every markdown cell is translated and nothing is stale or missing;
 only complete notebooks are built into ``notebooks/ja/``.
 
+Two collections: the lessons (stems such as ``03_kpi_churn``: ``notebooks/<stem>.ipynb`` ->
+``notebooks/ja/<stem>.ipynb``) and the exercise solutions (stems such as
+``solutions/03_kpi_churn``: ``exercises/solutions/<name>.ipynb`` +
+``translations/ja/solutions/<name>.yaml`` -> ``exercises/solutions/ja/<name>.ipynb``, from which
+``python -m cs_helpers.exercises build`` makes the Japanese student copies ``exercises/ja/``).
+Without STEM the commands cover both.
+
 Commands (``python -m cs_helpers.course.translate ...``)::
 
     extract [STEM ...]        # create / refresh the files (new cells added untranslated)
@@ -75,7 +82,8 @@ import yaml
 
 __all__ = ["ROOT", "NOTEBOOKS", "TRANSLATIONS", "SET_LANGUAGE_LINE", "cell_text", "load",
            "dump", "extract", "Status", "status", "accept", "diff", "build_notebook", "build",
-           "rewrite_links", "complete_stems", "lesson_stems", "TranslationError", "code_tokens",
+           "rewrite_links", "complete_stems", "lesson_stems", "solution_stems", "all_stems",
+           "english_path", "SOLUTIONS", "TranslationError", "code_tokens",
            "code_difference", "readme_text", "update_readme"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,11 +141,42 @@ def _blockable(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+#: The stem prefix of the second collection, the exercise solutions.
+SOLUTIONS = "solutions/"
+
+
+def _folder(stem: str) -> str:
+    """The folder (from the course root) of the English notebook of ``stem``."""
+    return "exercises/solutions" if stem.startswith(SOLUTIONS) else "notebooks"
+
+
+def _name(stem: str) -> str:
+    return stem[len(SOLUTIONS):] if stem.startswith(SOLUTIONS) else stem
+
+
+def english_path(stem: str) -> str:
+    """The English notebook of ``stem``, from the course root.
+
+    Examples
+    --------
+    >>> english_path("03_kpi_churn"), english_path("solutions/03_kpi_churn")
+    ('notebooks/03_kpi_churn.ipynb', 'exercises/solutions/03_kpi_churn.ipynb')
+    """
+    return f"{_folder(stem)}/{_name(stem)}.ipynb"
+
+
 def _paths(root: Path, language: str, stem: str) -> tuple[Path, Path, Path]:
-    """English notebook, translation file, built notebook."""
-    return (root / "notebooks" / f"{stem}.ipynb",
+    """English notebook, translation file, built notebook.
+
+    Lessons: ``notebooks/<stem>.ipynb``, ``translations/<language>/<stem>.yaml``,
+    ``notebooks/<language>/<stem>.ipynb``; solutions (stem ``solutions/<name>``):
+    ``exercises/solutions/<name>.ipynb``, ``translations/<language>/solutions/<name>.yaml``,
+    ``exercises/solutions/<language>/<name>.ipynb``.
+    """
+    folder = root / _folder(stem)
+    return (folder / f"{_name(stem)}.ipynb",
             root / "translations" / language / f"{stem}.yaml",
-            root / "notebooks" / language / f"{stem}.ipynb")
+            folder / language / f"{_name(stem)}.ipynb")
 
 
 def _english_cells(nb_path: Path) -> list[dict[str, Any]]:
@@ -148,6 +187,17 @@ def _english_cells(nb_path: Path) -> list[dict[str, Any]]:
 def lesson_stems(root: Path = ROOT) -> list[str]:
     """The English notebooks (``notebooks/*.ipynb``), by stem, in course order."""
     return sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
+
+
+def solution_stems(root: Path = ROOT) -> list[str]:
+    """The English solution notebooks (``exercises/solutions/*.ipynb``) as stems
+    ``solutions/<name>``, in course order."""
+    return sorted(SOLUTIONS + p.stem for p in (root / "exercises" / "solutions").glob("*.ipynb"))
+
+
+def all_stems(root: Path = ROOT) -> list[str]:
+    """Both collections: the lessons, then the solutions."""
+    return [*lesson_stems(root), *solution_stems(root)]
 
 
 def extract(stem: str, language: str = "ja", root: Path = ROOT) -> Path:
@@ -169,7 +219,7 @@ def extract(stem: str, language: str = "ja", root: Path = ROOT) -> Path:
             continue
         cells.append({"id": cell["id"], "type": cell["cell_type"],
                       "source": _blockable(cell_text(cell)), language: None})
-    dump({"notebook": f"notebooks/{stem}.ipynb", "language": language, "cells": cells}, out)
+    dump({"notebook": english_path(stem), "language": language, "cells": cells}, out)
     return out
 
 
@@ -392,9 +442,12 @@ def status(stem: str, language: str = "ja", root: Path = ROOT) -> Status:
     return st
 
 
-def complete_stems(language: str = "ja", root: Path = ROOT) -> set[str]:
-    """The notebooks whose translation is complete (they have a Japanese twin to link to)."""
-    return {s for s in lesson_stems(root) if status(s, language, root).complete}
+def complete_stems(language: str = "ja", root: Path = ROOT, *,
+                   solutions: bool = False) -> set[str]:
+    """The lessons whose translation is complete (they have a Japanese twin to link to); with
+    ``solutions``, also the solutions' (as ``solutions/<name>``)."""
+    stems = all_stems(root) if solutions else lesson_stems(root)
+    return {s for s in stems if status(s, language, root).complete}
 
 
 def accept(stem: str, cell_ids: list[str], language: str = "ja", root: Path = ROOT) -> list[str]:
@@ -446,8 +499,23 @@ _REF_LINK = re.compile(r"^( {0,3}\[[^\]]+\]:\s*)(\S+)", re.M)
 _HTML_LINK = re.compile(r"""((?:href|src)\s*=\s*)(["'])([^"']*)\2""", re.I)
 
 
-def _retarget(target: str, available: set[str], language: str) -> str:
-    """A link target written for ``notebooks/`` rewritten for ``notebooks/<language>/``."""
+def _twin(where: str, available: set[str], language: str) -> str:
+    """The path of the translated twin of the course file ``where`` when it has one (a
+    lesson, a solution or a student copy whose stem is in ``available``), else ``where``."""
+    folder, name = posixpath.split(where)
+    if not name.endswith(".ipynb"):
+        return where
+    stem = name[:-6]
+    if folder == "notebooks" and stem in available:
+        return f"notebooks/{language}/{name}"
+    if folder in ("exercises", "exercises/solutions") and SOLUTIONS + stem in available:
+        return f"{folder}/{language}/{name}"
+    return where
+
+
+def _retarget(target: str, available: set[str], language: str,
+              folder: str = "notebooks") -> str:
+    """A link target written for ``<folder>/`` rewritten for ``<folder>/<language>/``."""
     bare = target[1:-1] if target.startswith("<") and target.endswith(">") else target
     if not bare or re.match(r"^([a-z][a-z0-9+.-]*:|#|/)", bare, flags=re.I):
         return target                                   # a URL, an anchor, an absolute path
@@ -456,28 +524,28 @@ def _retarget(target: str, available: set[str], language: str) -> str:
     suffix = bare[len(path):]                           # ?query and #fragment, as written
     if not path:
         return target
-    where = posixpath.normpath(posixpath.join("notebooks", path))
-    folder, name = posixpath.split(where)
-    if folder == "notebooks" and name.endswith(".ipynb") and name[:-6] in available:
-        new = name                                      # a lesson with a Japanese twin
-    else:
-        new = posixpath.relpath(where, f"notebooks/{language}")
-    new += suffix
+    where = _twin(posixpath.normpath(posixpath.join(folder, path)), available, language)
+    new = posixpath.relpath(where, f"{folder}/{language}") + suffix
     return f"<{new}>" if target.startswith("<") else new
 
 
-def rewrite_links(markdown: str, available: set[str], language: str = "ja") -> str:
-    """Rewrite the relative links of a markdown cell for the extra folder depth.
+def rewrite_links(markdown: str, available: set[str], language: str = "ja",
+                  folder: str = "notebooks") -> str:
+    """Rewrite the relative links of a markdown cell of ``<folder>/`` (``notebooks`` or
+    ``exercises/solutions``) for ``<folder>/<language>/``, one folder deeper.
 
-    Links to lessons with a Japanese twin (``available``) point to the twin, other lessons to
-    the English notebook one folder up, everything else (docs, data, exercises, images) one
-    folder further up. Code spans and fenced code are left alone.
+    Links to notebooks with a Japanese twin (``available``: lesson stems, and ``solutions/<name>``
+    for a solution and its student copy) point to the twin, everything else (English notebooks,
+    docs, data, images) to the same file as before. Code spans and fenced code are left alone.
 
     Examples
     --------
     >>> rewrite_links("[guide](../docs/x.md#a), [next](02_b.ipynb), [en](03_c.ipynb), "
     ...               '<img src="img/p.png">, `[code](../docs/y.md)`', {"02_b"})
     '[guide](../../docs/x.md#a), [next](02_b.ipynb), [en](../03_c.ipynb), <img src="../img/p.png">, `[code](../docs/y.md)`'
+    >>> rewrite_links("[lesson](../../notebooks/02_b.ipynb), [copy](../02_b.ipynb), "
+    ...               "[other](03_c.ipynb)", {"02_b", "solutions/02_b"}, folder="exercises/solutions")
+    '[lesson](../../../notebooks/ja/02_b.ipynb), [copy](../../ja/02_b.ipynb), [other](../03_c.ipynb)'
     """
     protected: list[str] = []
 
@@ -487,11 +555,12 @@ def rewrite_links(markdown: str, available: set[str], language: str = "ja") -> s
 
     text = _FENCE.sub(hide, markdown)
     text = _CODE_SPAN.sub(hide, text)
-    text = _MD_LINK.sub(lambda m: m.group(1) + _retarget(m.group(2), available, language)
+    text = _MD_LINK.sub(lambda m: m.group(1) + _retarget(m.group(2), available, language, folder)
                         + m.group(3), text)
-    text = _REF_LINK.sub(lambda m: m.group(1) + _retarget(m.group(2), available, language), text)
+    text = _REF_LINK.sub(lambda m: m.group(1)
+                         + _retarget(m.group(2), available, language, folder), text)
     text = _HTML_LINK.sub(lambda m: m.group(1) + m.group(2)
-                          + _retarget(m.group(3), available, language) + m.group(2), text)
+                          + _retarget(m.group(3), available, language, folder) + m.group(2), text)
     return re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], text)
 
 
@@ -522,7 +591,7 @@ def build_notebook(stem: str, language: str = "ja", root: Path = ROOT,
     if not st.complete:
         raise TranslationError(f"{stem}: not built: {st.problems()} ({_rel(tr_path, root)})")
     if available is None:
-        available = complete_stems(language, root)
+        available = complete_stems(language, root, solutions=True)
     entries = _entries(tr_path, language)
     english = json.loads(nb_path.read_text(encoding="utf-8"))
     previous: dict[str, dict[str, Any]] = {}
@@ -536,7 +605,7 @@ def build_notebook(stem: str, language: str = "ja", root: Path = ROOT,
             continue
         translation = entries[cell["id"]][language]
         if cell["cell_type"] == "markdown":
-            text = rewrite_links(translation.rstrip("\n"), available, language)
+            text = rewrite_links(translation.rstrip("\n"), available, language, _folder(stem))
         else:
             text = cell_text(cell) if translation is None else translation.rstrip("\n")
             if not inserted:
@@ -555,7 +624,7 @@ def build_notebook(stem: str, language: str = "ja", root: Path = ROOT,
         raise TranslationError(f"{stem}: no code cell has the line `import cs_helpers as cs`, "
                                "after which the Japanese notebook sets its language")
     nb["metadata"]["language"] = language
-    nb["metadata"]["translation"] = {"notebook": f"notebooks/{stem}.ipynb",
+    nb["metadata"]["translation"] = {"notebook": english_path(stem),
                                      "file": f"translations/{language}/{stem}.yaml"}
     return nb
 
@@ -589,13 +658,14 @@ class BuildResult:
 
 
 def build(stems: list[str] | None = None, language: str = "ja", root: Path = ROOT) -> BuildResult:
-    """Build ``notebooks/<language>/<stem>.ipynb`` for each complete notebook among ``stems``
-    (default: every lesson); the others are skipped, with the reason."""
+    """Build ``notebooks/<language>/<stem>.ipynb`` (``exercises/solutions/<language>/<name>.ipynb``
+    for a stem ``solutions/<name>``) for each complete notebook among ``stems`` (default: every
+    lesson and solution); the others are skipped, with the reason."""
     result = BuildResult()
-    available = complete_stems(language, root)
-    for stem in stems or lesson_stems(root):
-        if not (root / "notebooks" / f"{stem}.ipynb").exists():
-            result.skipped[stem] = f"there is no notebooks/{stem}.ipynb"
+    available = complete_stems(language, root, solutions=True)
+    for stem in stems or all_stems(root):
+        if not _paths(root, language, stem)[0].exists():
+            result.skipped[stem] = f"there is no {english_path(stem)}"
             continue
         if stem not in available:
             result.skipped[stem] = status(stem, language, root).problems()
@@ -698,10 +768,10 @@ def main(argv: list[str] | None = None) -> int:
     root, language = args.root, args.language
     try:
         if args.command == "extract":
-            for stem in args.stems or lesson_stems(root):
+            for stem in args.stems or all_stems(root):
                 print(_rel(extract(stem, language, root), root))
         elif args.command == "status":
-            return _print_status(args.stems or lesson_stems(root), language, root)
+            return _print_status(args.stems or all_stems(root), language, root)
         elif args.command == "diff":
             text = diff(args.stem, language, root)
             print(text if text else f"{args.stem}: no stale cells")
