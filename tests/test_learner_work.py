@@ -177,6 +177,10 @@ def course_ja(course) -> tuple[Path, Path]:
 
 def test_japanese_copies_are_built_next_to_the_english_ones(course, tmp_path):
     solutions, student = course
+    # start from a course with no Japanese solution (the real ones are copied with the rest)
+    shutil.rmtree(solutions / "ja", ignore_errors=True)
+    shutil.rmtree(student / "ja", ignore_errors=True)
+    ex.build(solutions=solutions, student=student)
     english = {p.name: p.read_text(encoding="utf-8") for p in student.glob("*.ipynb")}
     assert not (student / "ja").exists()             # no Japanese solution yet: nothing written
     _japanese_solution(solutions)
