@@ -42,7 +42,21 @@ __all__ = [
 MAX_IDS = 5
 
 
-class DataError(ValueError):
+class _TranslatedMessage:
+    """The message in the language in effect when made (:func:`cs_helpers.set_language`),
+    the English kept on ``english``; pickles as made (no second translation)."""
+
+    english: str
+
+    def __init__(self, *args: Any) -> None:
+        args, self.english = _translated(args)
+        super().__init__(*args)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.english)
+
+
+class DataError(_TranslatedMessage, ValueError):
     """A table does not meet the data contract.
 
     The message names the column, the rule, how many rows break it and the first few
@@ -64,17 +78,8 @@ class DataError(ValueError):
     >>> cs.set_language(None)
     """
 
-    english: str
 
-    def __init__(self, *args: Any) -> None:
-        args, self.english = _translated(args)
-        super().__init__(*args)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, (type(self), self.args, self.english)
-
-
-class DataWarning(UserWarning):
+class DataWarning(_TranslatedMessage, UserWarning):
     """Something the result depends on that the table cannot state: rows left out on purpose
     (how many and why), rows that look repeated, a unit or a snapshot assumption.
 
@@ -95,15 +100,6 @@ class DataWarning(UserWarning):
     3 rows left out: rows with every cell empty.
     >>> cs.set_language(None)
     """
-
-    english: str
-
-    def __init__(self, *args: Any) -> None:
-        args, self.english = _translated(args)
-        super().__init__(*args)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, (type(self), self.args, self.english)
 
 
 def _rebuild(cls: type, args: tuple[Any, ...], english: str) -> Any:
