@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
+from _japanese import japanese_share as shared_share
+from _japanese import prose
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = re.compile(r"^<!-- translated from (?P<source>\S+) sha256:(?P<digest>[0-9a-f]{12}) -->\n")
@@ -32,17 +33,7 @@ def short_hash(path: Path) -> str:
 
 def japanese_share(markdown: str) -> float:
     """Share of Japanese characters among the letters of the prose (code and links removed)."""
-    prose = re.sub(r"```.*?```", " ", markdown, flags=re.S)
-    prose = re.sub(r"`[^`]*`", " ", prose)
-    prose = re.sub(r"\]\([^)]*\)", "]", prose)            # link targets
-    prose = re.sub(r"<!--.*?-->", " ", prose, flags=re.S)
-    prose = re.sub(r"https?://\S+", " ", prose)
-    letters = [ch for ch in prose if ch.isalpha()]
-    if not letters:
-        return 0.0
-    ja = sum(1 for ch in letters if unicodedata.name(ch, "").startswith(
-        ("CJK UNIFIED", "HIRAGANA", "KATAKANA")))
-    return ja / len(letters)
+    return shared_share(prose(markdown))
 
 
 @pytest.mark.parametrize("doc", JA_DOCS, ids=lambda p: p.name)
@@ -65,11 +56,9 @@ def test_a_japanese_guide_is_written_in_japanese(doc: Path):
     share = japanese_share(text)
     assert share > 0.5, f"{doc.relative_to(ROOT)}: only {share:.0%} of its prose letters are Japanese"
     # no untranslated paragraph: every prose paragraph of some length carries Japanese
-    body = re.sub(r"```.*?```", "", text, flags=re.S)
-    for para in re.split(r"\n\s*\n", body):
-        plain = re.sub(r"`[^`]*`|\]\([^)]*\)|<!--.*?-->|https?://\S+", " ", para, flags=re.S)
-        if sum(ch.isalpha() for ch in plain) >= 60 and not para.lstrip().startswith("|"):
-            assert japanese_share(para) > 0.2, (
+    for para in re.split(r"\n\s*\n", prose(text)):
+        if sum(ch.isalpha() for ch in para) >= 60 and not para.lstrip().startswith("|"):
+            assert shared_share(para) > 0.2, (
                 f"{doc.relative_to(ROOT)}: a paragraph reads as untranslated: {para[:120]!r}")
 
 
