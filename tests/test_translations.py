@@ -4,8 +4,8 @@ One source: the Japanese notebooks are built from the English ones and `translat
 (`python -m cs_helpers.course.translate build`, `make notebooks-ja`). The tests check, on the
 real files: no translation is stale against the English notebooks (i); the committed
 notebooks/ja/ are what the build writes (iii); translated code changes only strings and comments
-(iv); the prose of a Japanese notebook is Japanese (v); its **所要時間:** line has the English
-numbers (vi); every English lesson has a Japanese twin, or is listed in NOT_YET (vii). The
+(iv); its outputs show every number the English outputs show (iv b); the prose of a Japanese
+notebook is Japanese (v); its **所要時間:** line has the English numbers (vi); every English lesson has a Japanese twin, or is listed in NOT_YET (vii). The
 mechanism tests (staleness detected after an English edit (ii), the build, the checks
 themselves) run on temporary copies and small made-up notebooks, never on the translators' files.
 """
@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -450,6 +452,70 @@ def test_japanese_notebook_code_is_the_english_code(path):
             differ[cell["id"]] = why
     assert differ == {}
     assert inserted == 1, "cs.set_language(\"ja\") must be set exactly once"
+
+
+# --------------------------------------------------------------------------------------------
+# (iv b) the outputs carry the English numbers
+# --------------------------------------------------------------------------------------------
+# Translated strings may reword a sentence, but every number the English cell shows must still be
+# shown by its Japanese twin. Japanese adds numbers of its own (counters such as 1か月, ranges
+# written 00〜07 instead of 00-07), so the check is one way: English numbers ⊆ Japanese numbers,
+# counted with multiplicity and without sign (「405 下がる」 for "-405").
+
+_NUMBER = re.compile(r"(?<![A-Za-z_])[-−]?\d[\d,]*(?:\.\d+)?")
+_VOLATILE = [re.compile(p) for p in (r"0x[0-9a-fA-F]+", r"<Figure size \d+x\d+ with \d+ Axes>",
+                                     r"/tmp/[^\s'\"]+")]
+
+
+def _shown_numbers(cell) -> Counter[str]:
+    """The numbers a learner sees in a code cell's outputs (HTML tables without their tags)."""
+    texts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            texts.append(out["text"])
+        elif "data" in out:
+            data = out["data"]
+            if "text/html" in data:
+                texts.append(unescape(re.sub(r"<[^>]+>", " ", "".join(data["text/html"]))))
+            elif "text/markdown" in data:
+                texts.append("".join(data["text/markdown"]))
+            elif "text/plain" in data:
+                texts.append("".join(data["text/plain"]))
+    text = "\n".join(texts)
+    for volatile in _VOLATILE:
+        text = volatile.sub(" ", text)
+    return Counter(n.replace(",", "").lstrip("-−") for n in _NUMBER.findall(text))
+
+
+def numbers_missing(english_nb, japanese_nb) -> dict[str, dict[str, int]]:
+    """Per code cell id: the English numbers its Japanese twin does not show."""
+    english = {c["id"]: c for c in english_nb.cells if c.cell_type == "code"}
+    missing = {}
+    for cell in japanese_nb.cells:
+        if cell.cell_type == "code" and cell["id"] in english:
+            lost = _shown_numbers(english[cell["id"]]) - _shown_numbers(cell)
+            if lost:
+                missing[cell["id"]] = dict(lost)
+    return missing
+
+
+def test_the_number_check_sees_a_changed_number():
+    def nb(text):
+        cell = nbformat.v4.new_code_cell("x")
+        cell["id"] = "c1"
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        return nbformat.v4.new_notebook(cells=[cell])
+    english = nb("churn 4.6% per month, 1,234 accounts, change -405\n")
+    assert numbers_missing(english, nb("月次解約率4.6%、1,234社（1か月あたり）、405減少\n")) == {}
+    assert numbers_missing(english, nb("月次解約率4.7%、1,234社、405減少\n")) == {"c1": {"4.6": 1}}
+
+
+@pytest.mark.parametrize("path", [*JA_NOTEBOOKS, *JA_SOLUTIONS], ids=_rel)
+def test_japanese_outputs_show_every_english_number(path):
+    missing = numbers_missing(nbformat.read(_english_of(path), as_version=4),
+                              nbformat.read(path, as_version=4))
+    assert missing == {}, ("numbers the English outputs show and the Japanese do not (a translated "
+                           "string changed what is printed?)")
 
 
 # --------------------------------------------------------------------------------------------
