@@ -114,6 +114,35 @@ LIBRARY_JA: dict[str, str] = {
     "missing values": "欠損値の数", "distinct values": "異なる値の数",
     "currency": "通貨", "engine": "処理エンジン", "connection": "接続",
     # (the report's parameter descriptions: from the message catalog, see _catalog_labels)
+    # the course assumptions (assumptions.COURSE.table())
+    "B2B ARPA": "B2BのARPA", "B2C ARPA": "B2CのARPA",
+    "B2B gross margin": "B2Bの粗利率", "B2C gross margin": "B2Cの粗利率",
+    "JPY per month": "円／月",
+    "how far ahead a new customer is valued (LTV, ROI, what-ifs)":
+        "新規顧客を何か月先まで評価するか（LTV、ROI、what-if分析）",
+    "a yen a year from now is worth 1 / (1 + rate) today": "1年後の1円は今日の 1 / (1 + 割引率) 円に当たる",
+    "B2B SaaS (contact management): revenue left after the cost of running the service "
+    "(CS team time counted separately)":
+        "B2B SaaS（名刺・連絡先管理）: サービス運営コストを引いた後に残る売上の割合（CSチームの工数は別に計上）",
+    "B2C subscription (bag rental): revenue left after the cost of running the service "
+    "(CS team time counted separately)":
+        "B2Cサブスクリプション（バッグレンタル）: サービス運営コストを引いた後に残る売上の割合"
+        "（CSチームの工数は別に計上）",
+    "MRR at the start of the contract, averaged over accounts: what a new account pays a month "
+    "(seat growth later is counted separately, as expansion) (column b2b_accounts.mrr)":
+        "契約開始時のMRRのアカウント平均: 新規アカウントが毎月支払う額（後からの席数の増加は"
+        "エクスパンションとして別に数える）（列 b2b_accounts.mrr）",
+    "monthly fee of the plan the member joined on, averaged over members "
+    "(column b2c_members.monthly_fee)":
+        "入会時のプランの月額料金の会員平均（列 b2c_members.monthly_fee）",
+    # sBG parameters (ltv.sbg) and an alert task (health.alerts)
+    "shape of the spread of churn probabilities (small: many near 0)":
+        "解約確率のばらつきの形（小さいと0付近が多い）",
+    "shape of the spread of churn probabilities (large: many near 0)":
+        "解約確率のばらつきの形（大きいと0付近が多い）",
+    "average churn probability per period of a new customer": "新規顧客の1期間あたりの平均解約確率",
+    "Share a customer story with the champion, set a target for deals sourced and check who "
+    "owns the tool.": "推進役の担当者に顧客事例を共有し、獲得商談数の目標を決め、ツールの担当者を確認する。",
     # words in the course datasets (plan names Lite / Standard / Enterprise stay as they are)
     "single": "シングルプラン", "double": "ダブルプラン",
     "Finance": "金融", "Healthcare": "医療", "Manufacturing": "製造", "Retail": "小売",
@@ -233,6 +262,9 @@ def _shown(english: str, japanese: str) -> str:
     number-pattern string, the Japanese alone: there is no name to type)."""
     if _known(english) is None:
         return _html.escape(japanese)
+    width = pd.get_option("display.max_colwidth")
+    if width is not None and len(english) > width:      # as pandas cuts a long value
+        english = english[:max(width - 3, 0)] + "..."
     return (f'{_html.escape(japanese)}<br><span class="cs-label-en" style="color:#888;'
             f'font-size:0.8em;font-weight:normal">{_html.escape(english)}</span>')
 

@@ -27,15 +27,40 @@ __all__ = ["COURSE_JA"]
 #: English label (exactly as the lesson's table shows it) -> Japanese.
 COURSE_JA: dict[str, str] = {
     # 00: the course map and the datasets
-    "B2B ARPA": "B2BのARPA", "B2C ARPA": "B2CのARPA",
-    "B2B gross margin": "B2Bの粗利率", "B2C gross margin": "B2Cの粗利率",
     "B2B accounts": "B2Bのアカウント数", "B2C members": "B2Cの会員数",
     "B2B SaaS: NPS survey responses (0-10)": "B2B SaaS: NPSアンケートの回答（0〜10）",
     "B2B SaaS: account x month usage, seats and MRR": "B2B SaaS: アカウント×月の利用状況・席数・MRR",
     "B2B SaaS: support tickets": "B2B SaaS: サポートの問い合わせ",
-    "JPY per month": "円／月", "columns": "列", "description": "説明", "lesson": "回",
+    "columns": "列", "description": "説明", "lesson": "回",
     "core path (min)": "基本コース（分）", "exercises (min)": "演習（分）",
     "going deeper (min)": "発展（任意）（分）", "you will learn": "学ぶこと",
+    "B2B SaaS: one row per customer account (start, end, plan, size, MRR)":
+        "B2B SaaS: 顧客アカウントごとに1行（開始日・終了日・プラン・規模・MRR）",
+    "B2B SaaS: onboarding milestones with due and completion dates":
+        "B2B SaaS: オンボーディングのマイルストーン（期日と完了日）",
+    "B2C bag-rental club: one row per member (join, cancel, plan)":
+        "バッグレンタルクラブ（B2Cクラブ）: 会員ごとに1行（入会日・解約日・プラン）",
+    "B2C bag-rental club: member x month rentals, exchanges, purchases":
+        "バッグレンタルクラブ（B2Cクラブ）: 会員×月のレンタル・交換・購入",
+    "what CS is (vs support), why subscriptions made it matter, defining success as the "
+    "customer's outcome": "カスタマーサクセスとは何か（カスタマーサポートとの違い）、サブスクリプションで重要に"
+                          "なった理由、顧客の成功を成果で定義する",
+    "taking on the customers you can make successful: segment economics":
+        "成功させられる顧客を選ぶ: セグメントごとの採算",
+    "KPI 1, churn rate (解約率): denominators, cohorts, survival curves":
+        "KPI 1 チャーンレート（解約率）: 分母、コホート、生存曲線",
+    "KPI 2, LTV (顧客生涯価値): formulas, discounting, LTV from a survival curve":
+        "KPI 2 LTV（顧客生涯価値）: 計算式、割引、生存曲線に基づくLTV",
+    "KPI 3, NPS: categories, margin of error, comparing segments":
+        "KPI 3 NPS: 回答の区分、誤差幅、セグメントの比較",
+    "lifecycle phases (導入期・定着期・成熟期) and what rising continuation does and does not prove":
+        "ライフサイクルのフェーズ（導入期・定着期・成熟期）と、継続率の上昇からわかること・わからないこと",
+    "onboarding, comparing fairly, what 0.60% churn means":
+        "オンボーディング、公平な比較、解約率0.60%の意味",
+    "appendix: health scores, alerts, back-testing (CS tools)":
+        "付録: ヘルススコア、アラート、バックテスト（CSツール）",
+    "appendix: the whole KPI set on your own table (a report template)":
+        "付録: 自社のテーブルでKPIをひととおり計算する（レポートテンプレート）",
     "first start": "最初の開始日", "still active at the observation date": "観測日に契約中",
     # 01: what CS is worth, first value
     "account-months": "延べアカウント月数",
@@ -99,7 +124,9 @@ COURSE_JA: dict[str, str] = {
         "クラブの実際の会員、入会時のプラン別、1,000人",
     "trap 1: churned / active at the end": "落とし穴1: 解約数 ÷ 期末の稼働数",
     "trap 2: new members in the denominator": "落とし穴2: 分母に新規会員を含める",
-    "trap 3": "落とし穴3", "trap 4": "落とし穴4",
+    "trap 3": "落とし穴3",
+    "trap 3: share of all members ever who have cancelled (no period)":
+        "落とし穴3: これまでの全会員のうち解約した割合（期間なし）", "trap 4": "落とし穴4",
     "trap 4: plain average of the monthly rates": "落とし穴4: 月次解約率の単純平均",
     "trap 5: censored counted as churned": "落とし穴5: 打ち切りを解約として数える",
     "what it is": "内容",
@@ -172,7 +199,14 @@ COURSE_JA: dict[str, str] = {
     "onboarded by month 3": "3か月目までにオンボーディング完了",
     "onboarded by month 3 vs not, churn counted from the start": "3か月目までに完了したか否か、開始から数える",
     "our accounts onboarded by month 3, after month 3": "自社の3か月目までに完了したアカウント、4か月目以降",
-    "our company": "自社", "our landmark estimate": "自社のランドマーク推定値",
+    "our company": "自社",
+    "our accounts not onboarded by month 3, after month 3": "自社の3か月目までに未完了のアカウント、4か月目以降",
+    "the whole company (reported figure; period not given, read as monthly)":
+        "会社全体（報告値。期間の記載がないため月次と読む）",
+    "direct effect on churn (hazard 1.18% vs 2.80% for an average account)":
+        "解約への直接の効果（平均的なアカウントでハザード1.18%対2.80%）",
+    "no direct effect (changes only the chance of onboarding)":
+        "直接の効果なし（オンボーディング完了の確率だけを変える）", "our landmark estimate": "自社のランドマーク推定値",
     "our not onboarded": "自社の未完了", "our onboarded": "自社の完了",
     "our whole company, last 12 complete months": "自社全体、直近12の完了月",
     "reached by day 90": "90日以内に到達",
