@@ -143,6 +143,15 @@ LIBRARY_JA: dict[str, str] = {
     "average churn probability per period of a new customer": "新規顧客の1期間あたりの平均解約確率",
     "Share a customer story with the champion, set a target for deals sourced and check who "
     "owns the tool.": "推進役の担当者に顧客事例を共有し、獲得商談数の目標を決め、ツールの担当者を確認する。",
+    # columns of the course datasets (the English name, what a learner types, stays visible)
+    "account_id": "アカウントID", "member_id": "会員ID", "start_date": "開始日",
+    "end_date": "終了日", "join_date": "入会日", "cancel_date": "解約日", "plan": "プラン",
+    "industry": "業種", "company_size": "企業規模", "channel": "獲得チャネル",
+    "month": "月", "seats": "席数", "active_users": "アクティブユーザー数",
+    "cards_scanned": "名刺スキャン数", "deals_sourced": "獲得商談数", "score": "スコア",
+    "survey_date": "回答日", "milestone": "マイルストーン", "rentals": "レンタル数",
+    "exchanges": "交換数", "purchases": "購入数", "monthly_fee": "月額料金",
+    "tenure_months": "契約継続月数",
     # words in the course datasets (plan names Lite / Standard / Enterprise stay as they are)
     "single": "シングルプラン", "double": "ダブルプラン",
     "Finance": "金融", "Healthcare": "医療", "Manufacturing": "製造", "Retail": "小売",
@@ -168,6 +177,7 @@ PATTERNS_JA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"(?P<a>{_NUM}) a year", r"年\g<a>"),
         (rf"(?P<a>{_NUM}) years?", r"\g<a>年"),
         (rf"(?P<a>{_NUM}) months \((?P<b>{_NUM}) years\)", r"\g<a>か月（\g<b>年）"),
+        (rf"(?P<m>[0-9]{{4}}-[0-9]{{2}}) \((?P<a>{_NUM}) new\)", r"\g<m>（新規\g<a>）"),
     ))
 
 _registered: dict[str, str] = {}
@@ -257,13 +267,14 @@ def label(text: str, language: str | None = None) -> str:
     return text if found is None else found
 
 
-def _shown(english: str, japanese: str) -> str:
+def _shown(english: str, japanese: str, cell: bool = False) -> str:
     """The HTML of one translated label: the Japanese over the English name in grey (for a
-    number-pattern string, the Japanese alone: there is no name to type)."""
+    number-pattern string, the Japanese alone: there is no name to type). A long English cell
+    value (``cell``) is cut as pandas cuts it (``display.max_colwidth``); labels are not."""
     if _known(english) is None:
         return _html.escape(japanese)
     width = pd.get_option("display.max_colwidth")
-    if width is not None and len(english) > width:      # as pandas cuts a long value
+    if cell and width is not None and len(english) > width:    # as pandas cuts a long value
         english = english[:max(width - 3, 0)] + "..."
     return (f'{_html.escape(japanese)}<br><span class="cs-label-en" style="color:#888;'
             f'font-size:0.8em;font-weight:normal">{_html.escape(english)}</span>')
@@ -292,8 +303,8 @@ class Localized:
         html, tokens = _tokenised_html(frame)
         if is_series and not tokens:
             return None                   # a Series keeps its text display when nothing changes
-        for token, (english, japanese) in tokens.items():
-            html = html.replace(token, _shown(english, japanese))
+        for token, (english, japanese, cell) in tokens.items():
+            html = html.replace(token, _shown(english, japanese, cell))
         return html
 
 
@@ -320,24 +331,24 @@ def localize(obj: Any, language: str | None = None) -> Any:
     return obj
 
 
-def _tokenised_html(frame: pd.DataFrame) -> tuple[str, dict[str, tuple[str, str]]]:
+def _tokenised_html(frame: pd.DataFrame) -> tuple[str, dict[str, tuple[str, str, bool]]]:
     """pandas' HTML of ``frame`` with translated labels replaced by unique tokens, and the
-    tokens -> (english, japanese)."""
+    tokens -> (english, japanese, whether it is a cell value)."""
     stem = f"csL{secrets.token_hex(4)}x"
-    token_of: dict[str, str] = {}
-    tokens: dict[str, tuple[str, str]] = {}
+    token_of: dict[tuple[str, bool], str] = {}
+    tokens: dict[str, tuple[str, str, bool]] = {}
 
-    def tok(value: Hashable) -> Hashable:
+    def tok(value: Hashable, cell: bool = False) -> Hashable:
         if not isinstance(value, str):
             return value
-        if value in token_of:
-            return token_of[value]
+        if (value, cell) in token_of:
+            return token_of[value, cell]
         japanese = _japanese(value)
         if japanese is None:
             return value
         token = f"{stem}{len(token_of)}x"
-        token_of[value] = token
-        tokens[token] = (value, japanese)
+        token_of[value, cell] = token
+        tokens[token] = (value, japanese, cell)
         return token
 
     def index(ix: pd.Index) -> pd.Index:
@@ -357,11 +368,11 @@ def _tokenised_html(frame: pd.DataFrame) -> tuple[str, dict[str, tuple[str, str]
         if isinstance(column.dtype, pd.CategoricalDtype):
             cats = column.cat.categories
             if any(isinstance(c, str) and _japanese(c) is not None for c in cats):
-                copy.isetitem(i, column.cat.rename_categories([tok(c) for c in cats]))
+                copy.isetitem(i, column.cat.rename_categories([tok(c, True) for c in cats]))
         elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             values = column.astype(object)
             if any(isinstance(v, str) and _japanese(v) is not None for v in pd.unique(values)):
-                copy.isetitem(i, values.map(lambda v: tok(v) if isinstance(v, str) else v))
+                copy.isetitem(i, values.map(lambda v: tok(v, True) if isinstance(v, str) else v))
     if not tokens:
         return frame._repr_html_(), {}
     return copy._repr_html_(), tokens
