@@ -301,6 +301,8 @@ class Localized:
         if language != "ja":
             return None if is_series else frame._repr_html_()
         html, tokens = _tokenised_html(frame)
+        if html is None:                  # display.notebook_repr_html is off
+            return None
         if is_series and not tokens:
             return None                   # a Series keeps its text display when nothing changes
         for token, (english, japanese, cell) in tokens.items():
@@ -331,7 +333,8 @@ def localize(obj: Any, language: str | None = None) -> Any:
     return obj
 
 
-def _tokenised_html(frame: pd.DataFrame) -> tuple[str, dict[str, tuple[str, str, bool]]]:
+def _tokenised_html(frame: pd.DataFrame
+                    ) -> tuple[str | None, dict[str, tuple[str, str, bool]]]:
     """pandas' HTML of ``frame`` with translated labels replaced by unique tokens, and the
     tokens -> (english, japanese, whether it is a cell value)."""
     stem = f"csL{secrets.token_hex(4)}x"

@@ -317,3 +317,9 @@ def test_every_english_phrase_in_the_lessons_tables_has_a_japanese_label():
 def test_the_allowlist_has_no_stale_entry():
     shown, _ = _notebook_outputs()
     assert not [k for k in ALLOWED if k not in shown]
+
+
+def test_no_html_when_pandas_gives_none():
+    cs.set_language("ja")
+    with pd.option_context("display.notebook_repr_html", False):
+        assert labels.localize(pd.DataFrame({"phase": ["onboarding"]}))._repr_html_() is None
