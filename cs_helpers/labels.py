@@ -98,6 +98,8 @@ LIBRARY_JA: dict[str, str] = {
     "monthly_continuation": "月次継続率", "exposure_months": "延べ会員月数（リスク期間）",
     "customers_entering": "フェーズに入った顧客数", "mean_propensity": "平均傾向スコア",
     "reference phase: fixed at 1": "基準フェーズ: 1に固定",
+    "multiplier_onboarding": "導入期の倍率", "multiplier_adoption": "定着期の倍率",
+    "multiplier_maturity": "成熟期の倍率",
     "duration": "在籍期間（月）", "groups": "グループ数", "group": "グループ",
     "reached": "到達", "not reached": "未到達",
     "all": "全体", "all accounts": "全アカウント",
