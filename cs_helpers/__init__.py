@@ -15,6 +15,7 @@ from . import (
     dates,
     engines,
     health,
+    labels,
     ltv,
     nps,
     phase_model,
@@ -32,6 +33,7 @@ from .churn import (
 )
 from .errors import DataError, DataWarning
 from .i18n import get_language, set_language
+from .labels import label, localize
 from .lifetimes import lifetimes_from_tenure, to_lifetimes
 from .reading import read_table
 from .survival import SurvivalCurves, survival_curves
@@ -66,8 +68,8 @@ def __dir__() -> list[str]:
 #: reachable as attributes (``cs.datasets``, ``cs.simulate``...), loaded when first used.
 __all__ = [
     "DataError", "DataWarning", "SurvivalCurves", "__version__", "annualize", "assumptions",
-    "churn_rate", "cohort_retention", "dates", "engines", "get_language", "health",
-    "lifetimes_from_tenure", "ltv", "monthly_from_annual", "nps", "phase_model", "phases",
+    "churn_rate", "cohort_retention", "dates", "engines", "get_language", "health", "label", "labels",
+    "lifetimes_from_tenure", "localize", "ltv", "monthly_from_annual", "nps", "phase_model", "phases",
     "plotting", "read_table", "reading", "repeat_purchase_rate", "revenue_retention",
     "set_language", "survival_curves", "to_lifetimes",
 ]

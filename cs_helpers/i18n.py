@@ -9,6 +9,11 @@ one setting:
 
 English is the fallback for anything not translated.
 
+Tables follow it too: in IPython, choosing Japanese installs a display hook
+(:mod:`cs_helpers.labels`, through :func:`on_language_change`) that shows the labels of DataFrames
+and Series (column names, index labels, categories) as the Japanese over the English name the code
+uses; the code, the data and ``text/plain`` output stay the same.
+
 Messages are translated when a :class:`~cs_helpers.DataError` or
 :class:`~cs_helpers.DataWarning` is made (:func:`translate_message`): the library keeps
 writing its messages in English, and the catalog ``cs_helpers/messages_ja.py`` pairs each

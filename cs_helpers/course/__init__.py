@@ -14,5 +14,9 @@ The analytics library (the rest of :mod:`cs_helpers`) never imports this package
 (``tests/test_layout.py`` checks it); the course names of ``../shared/DESIGN.md`` section 6
 (``cs.datasets``, ``cs.simulate``, ``python -m cs_helpers.simulate``,
 ``from cs_helpers.exercises import check``) are thin aliases to the modules here. Nothing is
-imported here eagerly: ``import cs_helpers.course.lab`` loads the save hook alone.
+imported here eagerly: ``import cs_helpers.course.lab`` loads the save hook alone, apart from
+:mod:`~cs_helpers.course.labels_ja`, a dictionary that registers the Japanese display labels of
+the lessons' own tables with :func:`cs_helpers.labels.register`.
 """
+
+from . import labels_ja  # noqa: F401  (registers the lessons' display labels)
