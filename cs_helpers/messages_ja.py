@@ -631,7 +631,7 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("the connection", "接続先"),
     ("the monthly revenue table ({mrr} by {month})", "月次売上テーブル（{month}ごとの{mrr}）"),
     ("one MRR per customer ({mrr}) with the start and end dates",
-     "顧客ごとに1つのMRR（{mrr}）と開始日・終了日"),
+     "顧客ごとに一つのMRR（{mrr}）と開始日・終了日"),
     ("**Revenue: {p} of MRR lost a month.** That share of the monthly revenue went with "
      "customers who left, pooled over the last {n} months{*gross}.",
      "**売上: 毎月MRRの{p}を失っています。** 直近{n}か月の通算で、月次売上のうちこの割合が"
@@ -643,7 +643,7 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     (" Of the MRR paid in {month} by {n} customers, {grr} was still paid 12 months later not "
      "counting upgrades (GRR) and, one MRR per customer, NRR is the same.",
      "{month}に顧客{n}件が支払っていたMRRのうち、12か月後も支払われていたのはアップグレードを"
-     "除いて{grr}です（GRR）。顧客ごとのMRRが1つしかないため、NRRも同じ値です。"),
+     "除いて{grr}です（GRR）。顧客ごとのMRRが一つしかないため、NRRも同じ値です。"),
     (" Of the MRR paid in {month} by {n} customers, {grr} was still paid 12 months later not "
      "counting upgrades (GRR) and {nrr} counting them (NRR).",
      "{month}に顧客{n}件が支払っていたMRRのうち、12か月後も支払われていたのはアップグレードを"
@@ -665,7 +665,7 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("how far ahead a new customer is valued (LTV, ROI, what-ifs)",
      "新規顧客の価値を何か月先まで数えるか（LTV、ROI、what-if分析）"),
     ("a yen a year from now is worth 1 / (1 + rate) today",
-     "1年後の1円は、今日の1 / (1 + 割引率)円の価値です"),
+     "一年後の一円は、今日の 1 / (1 + 割引率) 円の価値です"),
     ("{*name}: revenue left after the cost of running the service (CS team time counted "
      "separately)",
      "{name}: サービスの運営コストを差し引いた後に残る売上の割合（CSチームの工数は別に"
@@ -687,7 +687,7 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("shape of the spread of churn probabilities (large: many near 0)",
      "顧客ごとの解約確率のばらつき方を決める値（大きいほど、解約確率が0に近い顧客が多い）"),
     ("average churn probability per period of a new customer",
-     "新規顧客の1期間あたりの平均解約確率"),
+     "新規顧客が各期間に解約する平均的な確率"),
     ("no extrapolation: the data cover the horizon", "外挿なし: データが評価期間をカバーしています"),
     ("none: months beyond the data count as 0 (an underestimate)",
      "外挿なし（none）: データより先の月は0として数えます（過小評価になります）"),
@@ -708,14 +708,14 @@ SENTENCES: tuple[tuple[str, str], ...] = (
      "文字コード: {enc}（{name}。自動判定{scope}。encoding= で指定できます）"),
     ("encoding: {enc} (detected{*scope}: pass encoding= to choose)",
      "文字コード: {enc}（自動判定{scope}。encoding= で指定できます）"),
-    (" (from the first megabyte)", "、ファイルの先頭1MBから"),
+    (" (from the first megabyte)", "、ファイルの冒頭部分から"),
     ("UTF-8 with a byte-order mark", "BOM付きUTF-8"),
     ("UTF-16 (Excel's 'Unicode text')", "UTF-16（Excelの「Unicode テキスト」）"),
     ("Shift-JIS, as Excel in Japan writes it", "Shift-JIS（日本語版Excelが書き出す形式）"),
     ("encoding: utf-8-sig (the file starts with a byte-order mark)",
      "文字コード: utf-8-sig（ファイルの先頭にBOMがあります）"),
     ("separator: none found in the first lines (one column; pass sep= if there are more)",
-     "区切り文字: 先頭の数行に見つかりません（1列として読みました。列が複数あるなら sep= を"
+     "区切り文字: 先頭の数行に見つかりません（一列として読みました。列が複数あるなら sep= を"
      "指定してください）"),
     ("separator: {*sep} (detected from the first lines: pass sep= to choose)",
      "区切り文字: {sep}（先頭の数行から自動判定。sep= で指定できます）"),
@@ -730,12 +730,12 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ("format: read as Parquet: the file is one although its name ends in '{suffix}'",
      "形式: Parquetとして読みました。名前の末尾は '{suffix}' ですが、中身はParquetです"),
     ("one column only, named {name}: the names look separated by {*sep}; pass sep={sep2}",
-     "列が1つだけで、名前は {name} です。列名が{sep}で区切られているようです。sep={sep2} を"
+     "列が一つだけで、名前は {name} です。列名が{sep}で区切られているようです。sep={sep2} を"
      "指定してください"),
     ("{n} column(s) without a name in the header (read as {columns})",
      "ヘッダーに名前のない列が{n}列あります（{columns} として読みました）"),
     ("column {column} read as text (an id: leading zeros kept)",
-     "列 {column} は文字列として読みました（IDのため、先頭の0を残します）"),
+     "列 {column} は文字列として読みました（IDのため、先頭のゼロを残します）"),
     ("column {column} kept as text: values such as {example} start with 0 (a code, not a "
      "number)",
      "列 {column} は文字列のままにしました。{example} のように0で始まる値があります（数値では"

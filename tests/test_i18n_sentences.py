@@ -333,7 +333,7 @@ def test_sbg_summary_meanings():
         "average churn probability per period of a new customer"
     cs.set_language("ja")
     meanings = m.summary()["meaning"]
-    assert meanings["first_period_churn"] == "新規顧客の1期間あたりの平均解約確率"
+    assert meanings["first_period_churn"] == "新規顧客が各期間に解約する平均的な確率"
     for text in meanings:
         _no_english(text)
 
@@ -412,3 +412,16 @@ def test_sources_and_figures_words(tmp_path):
     cs.set_language("en")
     sources = report.open_sources({"data_path": None, "table": pd.DataFrame({"a": [1]})})
     assert sources["customers"].name == "a pandas table"
+
+
+def test_the_japanese_keeps_the_numbers_of_the_english():
+    """A Japanese sentence writes no number the English does not (and drops none): the
+    Japanese notebooks' outputs must show the same numbers as the English ones."""
+    import re
+    from collections import Counter
+
+    def numbers(text: str) -> Counter:
+        return Counter(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\{[^{}]*\}", " ", text)))
+
+    differ = [(en, ja) for en, ja in SENTENCES if numbers(en) != numbers(ja)]
+    assert not differ, differ

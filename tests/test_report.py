@@ -328,7 +328,7 @@ def test_japanese_report_speaks_japanese(tmp_path):
     for words in ["文字コード: cp932（Shift-JIS（日本語版Excelが書き出す形式）。自動判定",
                   "区切り文字: ';'（先頭の数行から自動判定。sep= で指定できます）",
                   "列 'Customer ID' は文字列として読みました",
-                  "**売上: 毎月MRRの", "顧客ごとに1つのMRR（Monthly fee）と開始日・終了日",
+                  "**売上: 毎月MRRの", "顧客ごとに一つのMRR（Monthly fee）と開始日・終了日",
                   "未到達", "か月", "'Monthly fee' に MRR が入っていない顧客"]:
         assert words in shown, words
     assert "顧客テーブル（CSV、Parquet、Excel）" in html             # the parameters' meanings
