@@ -688,6 +688,10 @@ SENTENCES: tuple[tuple[str, str], ...] = (
      "顧客ごとの解約確率のばらつき方を決める値（大きいほど、解約確率が0に近い顧客が多い）"),
     ("average churn probability per period of a new customer",
      "新規顧客が各期間に解約する平均的な確率"),
+    ("curve must be a lifelines KaplanMeierFitter, a SurvivalCurves with one curve, or a "
+     "pandas Series of survival indexed by months.",
+     "curve には lifelines の KaplanMeierFitter、曲線が一つの SurvivalCurves、または月を"
+     "インデックスにした生存率の pandas Series を渡してください。"),
     ("no extrapolation: the data cover the horizon", "外挿なし: データが評価期間をカバーしています"),
     ("none: months beyond the data count as 0 (an underestimate)",
      "外挿なし（none）: データより先の月は0として数えます（過小評価になります）"),

@@ -205,8 +205,8 @@ def _curve_from(curve: Any, confidence: float | None) -> _Curve:
         errors.fail_where(frame, "survival", "the curve must never increase",
                           np.r_[False, np.diff(vals) > 1e-12])
         return _Curve(s=_step(idx, vals, 1.0), last=float(idx.max()))
-    raise TypeError("curve must be a lifelines KaplanMeierFitter, a SurvivalCurves with one "
-                    "curve, or a pandas Series of survival indexed by months.")
+    raise TypeError(say("curve must be a lifelines KaplanMeierFitter, a SurvivalCurves with "
+                        "one curve, or a pandas Series of survival indexed by months."))
 
 
 def _at_risk(d: np.ndarray, e: np.ndarray, w: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
