@@ -425,3 +425,14 @@ def test_the_japanese_keeps_the_numbers_of_the_english():
 
     differ = [(en, ja) for en, ja in SENTENCES if numbers(en) != numbers(ja)]
     assert not differ, differ
+
+
+def test_make_report_usage(capsys, tmp_path):
+    cs.set_language("ja")
+    assert report.make_report(out_dir=tmp_path) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("使い方: make report DATA=path/to/table.csv")
+    cs.set_language("en")
+    assert report.make_report(out_dir=tmp_path) == 2
+    assert capsys.readouterr().err.startswith("Usage: make report DATA=path/to/table.csv")
+    assert report.default_template() == report.TEMPLATE
