@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import errors
 from .errors import DataError
+from .sentences import Sentence, say
 
 __all__ = ["Business", "Assumptions", "COURSE"]
 
@@ -42,6 +43,10 @@ class Business:
         values CS work counts that cost separately.
     arpa : str
         What "ARPA" (average revenue per account, per month) means for this business.
+
+    ``name`` and ``arpa`` are kept as :class:`~cs_helpers.sentences.Sentence`: their value is
+    the English given, and they show themselves in the language in effect
+    (``f"{COURSE.b2b.arpa}"`` is Japanese after ``cs.set_language("ja")``).
     arpa_column : str
         The column of the course data that holds it.
     currency : str
@@ -56,6 +61,10 @@ class Business:
 
     def __post_init__(self) -> None:
         errors.check_fraction(self.gross_margin, "gross_margin", allow_zero=False)
+        for attr in ("name", "arpa"):
+            value = getattr(self, attr)
+            if isinstance(value, str) and not isinstance(value, Sentence):
+                object.__setattr__(self, attr, Sentence(value))
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,9 @@ class Assumptions:
                             f"{self.horizon_months!r}.")
 
     def table(self) -> pd.DataFrame:
-        """The assumptions as a table to show (value, meaning), one row each.
+        """The assumptions as a table to show (value, meaning), one row each; the values and
+        meanings are written in the language in effect (the row and column labels stay as
+        they are, for code that reads the table).
 
         Examples
         --------
@@ -110,17 +121,19 @@ class Assumptions:
         '60 months (5 years)'
         """
         rows: dict[str, tuple[str, str]] = {
-            "horizon": (f"{self.horizon_months} months ({self.horizon_months / 12:g} years)",
-                        "how far ahead a new customer is valued (LTV, ROI, what-ifs)"),
-            "discount rate": (f"{self.annual_discount_rate:.0%} a year",
-                              "a yen a year from now is worth 1 / (1 + rate) today"),
+            "horizon": (say(f"{self.horizon_months} months ({self.horizon_months / 12:g} years)"),
+                        say("how far ahead a new customer is valued (LTV, ROI, what-ifs)")),
+            "discount rate": (say(f"{self.annual_discount_rate:.0%} a year"),
+                              say("a yen a year from now is worth 1 / (1 + rate) today")),
         }
         for key, biz in (("B2B", self.b2b), ("B2C", self.b2c)):
+            name, arpa = getattr(biz.name, "english", biz.name), getattr(biz.arpa, "english",
+                                                                         biz.arpa)
             rows[f"{key} gross margin"] = (f"{biz.gross_margin:.0%}",
-                                           f"{biz.name}: revenue left after the cost of running "
-                                           "the service (CS team time counted separately)")
-            rows[f"{key} ARPA"] = (f"{biz.currency} per month",
-                                   f"{biz.arpa} (column {biz.arpa_column})")
+                                           say(f"{name}: revenue left after the cost of running "
+                                               "the service (CS team time counted separately)"))
+            rows[f"{key} ARPA"] = (say(f"{biz.currency} per month"),
+                                   say(f"{arpa} (column {biz.arpa_column})"))
         out = pd.DataFrame(rows, index=["value", "meaning"]).T
         out.index.name = "assumption"
         return out

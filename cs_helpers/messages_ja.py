@@ -1,4 +1,5 @@
-"""Japanese translations of the library's messages (every DataError and DataWarning).
+"""Japanese translations of the library's messages (every DataError and DataWarning) and of
+its other sentences (:data:`SENTENCES`: shown through :mod:`cs_helpers.sentences`).
 
 Each entry pairs the English message as the library writes it with its Japanese text.
 ``{name}`` marks a value copied verbatim (a column name, a number, ids, a file name);
@@ -20,7 +21,7 @@ usage テーブルが空です（0 行）。集計できるデータがありま
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "PARTS", "EXTERNAL"]
+__all__ = ["MESSAGES", "PARTS", "EXTERNAL", "SENTENCES"]
 
 _SEP_HINT = "区切り文字を含むテキストがダブルクォートで囲まれているかも確認してください"
 
@@ -616,6 +617,142 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "{tables}。-p table <名前> で渡してください。"),
 )
 
+#: The library's sentences that are not messages (what an assumption or a parameter means,
+#: how a file was read, the report's words...): shown through :func:`cs_helpers.sentences.say`
+#: and :class:`cs_helpers.sentences.Sentence`, matched like PARTS (they are part of it, before
+#: its most general pieces). ``tests/test_i18n_sentences.py`` checks them.
+SENTENCES: tuple[tuple[str, str], ...] = (
+    # --- the report's words (cs_helpers.report) ----------------------------------------------
+    ("n/a", "—"),
+    ("not reached", "未到達"),
+    ("{n:n} months", "{n}か月"),
+    ("a pandas table", "pandasのテーブル"),
+    ("a {engine} table", "{engine}のテーブル"),
+    ("the connection", "接続先"),
+    ("the monthly revenue table ({mrr} by {month})", "月次売上テーブル（{month}ごとの{mrr}）"),
+    ("one MRR per customer ({mrr}) with the start and end dates",
+     "顧客ごとに一つのMRR（{mrr}）と開始日・終了日"),
+    ("**Revenue: {p} of MRR lost a month.** That share of the monthly revenue went with "
+     "customers who left, pooled over the last {n} months{*gross}.",
+     "**売上: 毎月MRRの{p}を失っています。** 直近{n}か月の通算で、月次売上のうちこの割合が"
+     "解約した顧客とともに失われました{gross}。"),
+    ("{p} of the monthly revenue went with customers who left, pooled over the last {n} "
+     "months{*gross}.",
+     "直近{n}か月の通算で、月次売上の{p}が解約した顧客とともに失われました{gross}。"),
+    (" ({p} with downgrades)", "（ダウングレードを含めると{p}）"),
+    (" Of the MRR paid in {month} by {n} customers, {grr} was still paid 12 months later not "
+     "counting upgrades (GRR) and, one MRR per customer, NRR is the same.",
+     "{month}に顧客{n}件が支払っていたMRRのうち、12か月後も支払われていたのはアップグレードを"
+     "除いて{grr}です（GRR）。顧客ごとのMRRが一つしかないため、NRRも同じ値です。"),
+    (" Of the MRR paid in {month} by {n} customers, {grr} was still paid 12 months later not "
+     "counting upgrades (GRR) and {nrr} counting them (NRR).",
+     "{month}に顧客{n}件が支払っていたMRRのうち、12か月後も支払われていたのはアップグレードを"
+     "除くと{grr}（GRR）、含めると{nrr}（NRR）です。"),
+    (" The revenue data span less than 13 months, so 12-month retention is n/a.",
+     "売上データの期間が13か月に満たないため、12か月後の売上継続率は出せません。"),
+    ("Figure", "図"),
+    ("Figure: {section}", "図: {section}"),
+    ("Customer KPI report", "顧客KPIレポート"),
+    ("Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]\n   or: make "
+     "report CONNECTION=postgresql://user@host:5432/db TABLE=subscriptions [ARGS=...]\n"
+     "(python tasks.py report --data ... / --connection ... --table ...)",
+     "使い方: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]\n  または: make "
+     "report CONNECTION=postgresql://user@host:5432/db TABLE=subscriptions [ARGS=...]\n"
+     "（`python tasks.py report --data ...` / `--connection ... --table ...` でも同じです）"),
+    ("Report: {path}", "レポート: {path}"),
+    # --- the course's assumptions (cs_helpers.assumptions) ------------------------------------
+    ("{h:n} months ({y:n} years)", "{h}か月（{y}年）"),
+    ("how far ahead a new customer is valued (LTV, ROI, what-ifs)",
+     "新規顧客の価値を何か月先まで数えるか（LTV、ROI、what-if分析）"),
+    ("a yen a year from now is worth 1 / (1 + rate) today",
+     "一年後の一円は、今日の 1 / (1 + 割引率) 円の価値です"),
+    ("{*name}: revenue left after the cost of running the service (CS team time counted "
+     "separately)",
+     "{name}: サービスの運営コストを差し引いた後に残る売上の割合（CSチームの工数は別に"
+     "数えます）"),
+    ("B2B SaaS (contact management)", "B2B SaaS企業（連絡先管理）"),
+    ("B2C subscription (bag rental)", "バッグレンタルクラブ（B2Cのサブスクリプション）"),
+    ("MRR at the start of the contract, averaged over accounts: what a new account pays a "
+     "month (seat growth later is counted separately, as expansion)",
+     "契約開始時のMRRのアカウント平均。新規アカウントが毎月支払う額です（その後のシート数の"
+     "増加は、エクスパンションとして別に数えます）"),
+    ("monthly fee of the plan the member joined on, averaged over members",
+     "会員が入会したときのプランの月額料金の会員平均"),
+    ("{*arpa} (column {column})", "{arpa}（列 {column}）"),
+    ("{currency} per month", "{currency}/月"),
+    ("{rate} a year", "年{rate}"),
+    # --- LTV (cs_helpers.ltv) -------------------------------------------------------------------
+    ("shape of the spread of churn probabilities (small: many near 0)",
+     "顧客ごとの解約確率のばらつき方を決める値（小さいほど、解約確率が0に近い顧客が多い）"),
+    ("shape of the spread of churn probabilities (large: many near 0)",
+     "顧客ごとの解約確率のばらつき方を決める値（大きいほど、解約確率が0に近い顧客が多い）"),
+    ("average churn probability per period of a new customer",
+     "新規顧客が各期間に解約する平均的な確率"),
+    ("curve must be a lifelines KaplanMeierFitter, a SurvivalCurves with one curve, or a "
+     "pandas Series of survival indexed by months.",
+     "curve には lifelines の KaplanMeierFitter、曲線が一つの SurvivalCurves、または月を"
+     "インデックスにした生存率の pandas Series を渡してください。"),
+    ("no extrapolation: the data cover the horizon", "外挿なし: データが評価期間をカバーしています"),
+    ("none: months beyond the data count as 0 (an underestimate)",
+     "外挿なし（none）: データより先の月は0として数えます（過小評価になります）"),
+    ("geometric: constant hazard implied by the curve's last {k} months (no counts given, so "
+     "no minimum at risk and no interval)",
+     "幾何（geometric）: 曲線の最後の{k}か月から求めた一定のハザード（人数の情報がないため、"
+     "リスクのある顧客数の下限も区間もありません）"),
+    ("geometric: {events} churn events / {exposure} customer-months at risk over months "
+     "{w0}-{w1} (at least {at_risk} at risk)",
+     "幾何（geometric）: {w0}〜{w1}か月目の解約{events}件 / 延べ顧客月数{exposure}"
+     "（リスクのある顧客は常に{at_risk}人以上）"),
+    ("sbg: shifted-beta-geometric fitted to the {n} customers still active after month {m} "
+     "(alpha {a}, beta {b})",
+     "sBG: {m}か月目の後も継続していた顧客{n}人に当てはめたシフテッド・ベータ幾何モデル"
+     "（alpha {a}、beta {b}）"),
+    # --- how a file was read (cs_helpers.engines.read_notes, cs_helpers.reading) --------------
+    ("encoding: {enc} ({*name}; detected{*scope}: pass encoding= to choose)",
+     "文字コード: {enc}（{name}。自動判定{scope}。encoding= で指定できます）"),
+    ("encoding: {enc} (detected{*scope}: pass encoding= to choose)",
+     "文字コード: {enc}（自動判定{scope}。encoding= で指定できます）"),
+    (" (from the first megabyte)", "、ファイルの冒頭部分から"),
+    ("UTF-8 with a byte-order mark", "BOM付きUTF-8"),
+    ("UTF-16 (Excel's 'Unicode text')", "UTF-16（Excelの「Unicode テキスト」）"),
+    ("Shift-JIS, as Excel in Japan writes it", "Shift-JIS（日本語版Excelが書き出す形式）"),
+    ("encoding: utf-8-sig (the file starts with a byte-order mark)",
+     "文字コード: utf-8-sig（ファイルの先頭にBOMがあります）"),
+    ("separator: none found in the first lines (one column; pass sep= if there are more)",
+     "区切り文字: 先頭の数行に見つかりません（一列として読みました。列が複数あるなら sep= を"
+     "指定してください）"),
+    ("separator: {*sep} (detected from the first lines: pass sep= to choose)",
+     "区切り文字: {sep}（先頭の数行から自動判定。sep= で指定できます）"),
+    ("separator: {sep} ({*how}: a remote file is not sniffed)",
+     "区切り文字: {sep}（{how}。リモートのファイルは自動判定しません）"),
+    ("assumed", "（仮定）"),
+    ("tab", "タブ"),
+    ("format: read as an Excel workbook (.xlsx): the file is one although its name ends in "
+     "'{suffix}'",
+     "形式: Excelのブック（.xlsx）として読みました。名前の末尾は '{suffix}' ですが、"
+     "中身はExcelのブックです"),
+    ("format: read as Parquet: the file is one although its name ends in '{suffix}'",
+     "形式: Parquetとして読みました。名前の末尾は '{suffix}' ですが、中身はParquetです"),
+    ("one column only, named {name}: the names look separated by {*sep}; pass sep={sep2}",
+     "列が一つだけで、名前は {name} です。列名が{sep}で区切られているようです。sep={sep2} を"
+     "指定してください"),
+    ("{n} column(s) without a name in the header (read as {columns})",
+     "ヘッダーに名前のない列が{n}列あります（{columns} として読みました）"),
+    ("column {column} read as text (an id: leading zeros kept)",
+     "列 {column} は文字列として読みました（IDのため、先頭のゼロを残します）"),
+    ("column {column} kept as text: values such as {example} start with 0 (a code, not a "
+     "number)",
+     "列 {column} は文字列のままにしました。{example} のように0で始まる値があります（数値では"
+     "なくコードです）"),
+    ("column {column} read as text (an id)", "列 {column} は文字列として読みました（ID）"),
+    ("sheet: {name}, the first of {n} (others: {others}; pass sheet= to choose)",
+     "シート: {name}（{n}枚のうち最初のシート。ほかのシート: {others}。sheet= で指定できます）"),
+    ("read from a UTF-8 copy of the {enc} file ({engine} reads UTF-8 only)",
+     "{enc}のファイルをUTF-8にコピーして読みました（{engine}はUTF-8しか読めません）"),
+    ("read by pandas (an Excel workbook) and handed to {engine}",
+     "pandasで読み込み（Excelのブック）、{engine}に渡しました"),
+)
+
 #: Pieces of messages (rules, reasons, hints, names of things), translated where a message
 #: template has ``{*name}``; never matched against a whole message.
 PARTS: tuple[tuple[str, str], ...] = (
@@ -960,6 +1097,8 @@ PARTS: tuple[tuple[str, str], ...] = (
      "テーブルが 1 つも見えません（データベースとユーザーの権限を確認してください）。"),
     ("Tables it can see: {tables}, … ({n} tables).", "見えるテーブル: {tables}, …（{n} 個）。"),
     ("Tables it can see: {tables}.", "見えるテーブル: {tables}。"),
+    # the library's other sentences (SENTENCES above)
+    *SENTENCES,
     # last: the most general pieces
     ("{model}: the log-likelihood is flat in some direction at its maximum (e.g. beta running "
      "off to infinity: no sign of differences between customers), so no standard errors.",

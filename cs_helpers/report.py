@@ -51,6 +51,8 @@ import pandas as pd
 
 from . import errors
 from .errors import DataError
+from .i18n import get_language
+from .sentences import Sentence, say
 
 __all__ = ["NOT_GIVEN", "esc", "plot_label", "table", "money", "percent", "months", "p_value",
            "check_parameters", "read", "rate_interval", "retention_at", "life_table",
@@ -59,7 +61,7 @@ __all__ = ["NOT_GIVEN", "esc", "plot_label", "table", "money", "percent", "month
            "revenue_from_table", "revenue_from_dates", "revenue_sentence", "check_segments",
            "MAX_SEGMENTS", "run_papermill", "mask_url", "scrub", "connect", "list_tables",
            "open_table", "Source", "open_sources", "nps_answers", "CONNECTION_ENV",
-           "hide_passwords", "make_report"]
+           "hide_passwords", "make_report", "default_template"]
 
 #: The template's value for a parameter that was not given (``None`` means "no such column").
 NOT_GIVEN = ""
@@ -127,10 +129,10 @@ class _Table:
         self.frame = frame
 
     def _repr_html_(self) -> str:
-        return self.frame.to_html(escape=True, na_rep="n/a", border=0, classes="dataframe")
+        return self.frame.to_html(escape=True, na_rep=say("n/a"), border=0, classes="dataframe")
 
     def __repr__(self) -> str:
-        return self.frame.to_string(na_rep="n/a")
+        return self.frame.to_string(na_rep=say("n/a"))
 
 
 def table(frame: pd.DataFrame | pd.Series) -> _Table:
@@ -173,9 +175,9 @@ def money(value: Any, currency: str = "JPY", *, compact: bool = False) -> str:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        return "n/a"
+        return say("n/a")
     if not math.isfinite(v):
-        return "n/a"
+        return say("n/a")
     code = str(currency).upper()
     decimals = 0 if code in ZERO_DECIMALS or abs(v) >= 1000 else 2
     number = f"{abs(v):,.{decimals}f}"
@@ -201,8 +203,8 @@ def percent(value: Any, decimals: int = 1) -> str:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        return "n/a"
-    return "n/a" if not math.isfinite(v) else f"{v:.{decimals}%}"
+        return say("n/a")
+    return say("n/a") if not math.isfinite(v) else f"{v:.{decimals}%}"
 
 
 def months(value: Any, decimals: int = 1) -> str:
@@ -216,12 +218,12 @@ def months(value: Any, decimals: int = 1) -> str:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        return "n/a"
+        return say("n/a")
     if math.isinf(v) and v > 0:
-        return "not reached"
+        return say("not reached")
     if not math.isfinite(v):
-        return "n/a"
-    return f"{v:.{decimals}f} months"
+        return say("n/a")
+    return say(f"{v:.{decimals}f} months")
 
 
 def p_value(p: float) -> str:
@@ -233,7 +235,7 @@ def p_value(p: float) -> str:
     ('0.023', '< 0.001')
     """
     if not np.isfinite(p):
-        return "n/a"
+        return say("n/a")
     return "< 0.001" if p < 0.001 else f"{p:.2g}"
 
 
@@ -242,8 +244,10 @@ def p_value(p: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 #: The template's parameters, in the order of its parameters cell, with what each one is (the
-#: report echoes them in its last section; a test keeps this list and the cell in step).
-PARAMETERS = {
+#: report echoes them in its last section; a test keeps this list and the cell in step). Each
+#: meaning is a :class:`~cs_helpers.sentences.Sentence`: English as a value, shown in the
+#: language in effect.
+PARAMETERS = {name: Sentence(meaning) for name, meaning in {
     "data_path": "the customers table (CSV, Parquet or Excel)",
     "connection": "database connection string (password masked), instead of data_path",
     "table": "the customers table in that database",
@@ -280,7 +284,7 @@ PARAMETERS = {
     "score_col": "its 0-10 answer column",
     "nps_cluster_col": "its customer id column (answers from one customer grouped)",
     "show_code": "code shown in the HTML report",
-}
+}.items()}
 
 #: The template's default values (its parameters cell; a test keeps the two in step).
 DEFAULTS = {"data_path": None, "connection": None, "table": None, "engine": "pandas",
@@ -488,7 +492,7 @@ def check_parameters(params: Mapping[str, Any], columns: Sequence[Any], *,
         elif value is None:
             if required and name not in ("id_col",):
                 problems.append(f"{name}: None, but {where} needs this column "
-                                f"({PARAMETERS[name]}).")
+                                f"({PARAMETERS[name].english}).")
         elif value not in cols:
             problems.append(f"{name}: {value!r} is not a column of {where}."
                             f"{_near(value, cols)}")
@@ -534,7 +538,7 @@ def _not_given(name: str, where: str, cols: Sequence[Any], main: str) -> str:
             if alike else "")
     none = (", or -p id_col None if the table has no id column" if name == "id_col" else "")
     place = "" if where == main else f" of {where}"
-    what = COLUMN_PARAMETERS.get(name, PARAMETERS[name])
+    what = COLUMN_PARAMETERS.get(name, PARAMETERS[name].english)
     return f"{name}: not given: {what}{place}; e.g. -p {name} {example}{seen}{none}."
 
 
@@ -918,8 +922,8 @@ def open_sources(params: Mapping[str, Any], con: Any = None) -> dict[str, Source
     def from_name(name: Any, parameter: str) -> Source:
         if not isinstance(name, str):              # a table object passed from Python
             engine = _engine_name(name)
-            label = "a pandas table" if isinstance(name, pd.DataFrame) else \
-                f"a {engine} table"
+            label = say("a pandas table") if isinstance(name, pd.DataFrame) else \
+                say(f"a {engine} table")
             try:                                   # an Ibis table knows its own name
                 label = f"{name.get_name()} ({label})"
             except Exception:                      # noqa: BLE001 (no name: a query, a frame)
@@ -930,7 +934,8 @@ def open_sources(params: Mapping[str, Any], con: Any = None) -> dict[str, Source
                             "given: pass -p connection postgresql://user@host:5432/database "
                             "(or duckdb:///path/to/file.db) with it.")
         t = open_table(con, name, parameter=parameter, where=where)
-        return Source(t, f"{name} ({where})", "database", _engine_name(t))
+        shown = say(where) if where == "the connection" else where
+        return Source(t, f"{name} ({shown})", "database", _engine_name(t))
 
     out: dict[str, Source] = {}
     engine = p["engine"]
@@ -1164,7 +1169,8 @@ def ltv_with_band(kmf: Any, arpa: float, gross_margin: float, *, horizon: int,
                               discount_rate=discount_rate, warn_share=1.0)
     for w in caught:
         prefix = f"LTV of {label}: " if label else "LTV: "
-        warnings.warn(prefix + str(w.message), errors.DataWarning, stacklevel=2)
+        english = getattr(w.message, "english", str(w.message))   # translated again below
+        warnings.warn(prefix + english, errors.DataWarning, stacklevel=2)
     return {"ARPA": float(arpa), "LTV": r.value, "LTV low": r.ltv_low, "LTV high": r.ltv_high,
             "extrapolated share": r.extrapolated_share,
             "months observed": float(r.months_observed)}
@@ -1216,8 +1222,8 @@ def revenue_from_table(usage: Any, *, id_col: str, month_col: str, mrr_col: str,
             raise
         kept = pd.DataFrame(columns=["customers", "base_mrr", "grr", "nrr"],
                             index=pd.PeriodIndex([], freq="M", name=month_col))
-    return Revenue("table", f"the monthly revenue table ({mrr_col} by {month_col})", monthly,
-                   kept)
+    return Revenue("table", say(f"the monthly revenue table ({mrr_col} by {month_col})"),
+                   monthly, kept)
 
 
 def revenue_from_dates(subs: pd.DataFrame, *, id_col: str | None, start_col: str,
@@ -1231,32 +1237,32 @@ def revenue_from_dates(subs: pd.DataFrame, *, id_col: str | None, start_col: str
                                          date_format=date_format, dayfirst=dayfirst,
                                          window=window)
     monthly = monthly[monthly["complete"] & (monthly["mrr_start"] > 0)]
-    return Revenue("dates", f"one MRR per customer ({mrr_col}) with the start and end dates",
+    return Revenue("dates", say(f"one MRR per customer ({mrr_col}) with the start and end dates"),
                    monthly[["mrr_start", "mrr_churned", "mrr_churn"]],
                    kept[["customers", "base_mrr", "grr", "nrr"]])
 
 
 def revenue_sentence(rev: Revenue, *, lead: bool = True) -> str:
     """What a :class:`Revenue` says, in one or two sentences (Markdown, nothing from the
-    table but numbers and months); ``lead`` starts with the headline in bold."""
-    text = (f"**Revenue: {percent(rev.pooled, 2)} of MRR lost a month.** That share of the "
+    table but numbers and months); ``lead`` starts with the headline in bold. In the language
+    in effect (each sentence through :func:`~cs_helpers.sentences.say`)."""
+    gross = (f" ({percent(rev.pooled_gross, 2)} with downgrades)"
+             if np.isfinite(rev.pooled_gross) else "")
+    head = (f"**Revenue: {percent(rev.pooled, 2)} of MRR lost a month.** That share of the "
             if lead else f"{percent(rev.pooled, 2)} of the ")
-    text += (f"monthly revenue went with customers who left, pooled over the last "
-             f"{rev.periods} months")
-    if np.isfinite(rev.pooled_gross):
-        text += f" ({percent(rev.pooled_gross, 2)} with downgrades)"
-    text += "."
+    first = head + (f"monthly revenue went with customers who left, pooled over the last "
+                    f"{rev.periods} months{gross}.")
     if len(rev.kept):
         last = rev.kept.iloc[-1]
         month = rev.kept.index[-1]
-        text += (f" Of the MRR paid in {month} by {int(last['customers']):,} customers, "
-                 f"{percent(last['grr'], 0)} was still paid 12 months later not counting "
-                 "upgrades (GRR)")
-        text += (" and, one MRR per customer, NRR is the same." if rev.source == "dates" else
-                 f" and {percent(last['nrr'], 0)} counting them (NRR).")
+        kept = (f" Of the MRR paid in {month} by {int(last['customers']):,} customers, "
+                f"{percent(last['grr'], 0)} was still paid 12 months later not counting "
+                "upgrades (GRR)")
+        second = kept + (" and, one MRR per customer, NRR is the same." if rev.source == "dates"
+                         else f" and {percent(last['nrr'], 0)} counting them (NRR).")
     else:
-        text += " The revenue data span less than 13 months, so 12-month retention is n/a."
-    return text
+        second = " The revenue data span less than 13 months, so 12-month retention is n/a."
+    return say(first) + say(second)
 
 
 def _periods(dates: pd.Series) -> np.ndarray:
@@ -1515,22 +1521,23 @@ def to_html(notebook: Any, out: Any = None, *, show_code: bool | None = None) ->
         show_code = _flag(params.get("show_code", False))
     if not show_code:              # code cells that show nothing would leave empty boxes
         nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
-    heading = "Figure"
+    heading = say("Figure")
     for cell in nb.cells:          # each figure's alternative text: the section it is in
         if cell.cell_type == "markdown" and cell.source.startswith("## "):
-            heading = "Figure: " + cell.source.splitlines()[0][3:].strip()
+            heading = say("Figure: " + cell.source.splitlines()[0][3:].strip())
         if cell.cell_type == "code" and any("image/png" in o.get("data", {})
                                             for o in cell.get("outputs", [])):
             cell.metadata.setdefault("alt", heading)
     exporter = HTMLExporter(template_name="lab", raw_template=_REPORT_TEMPLATE,
                             exclude_input=not show_code, exclude_input_prompt=not show_code,
-                            exclude_output_prompt=not show_code)
+                            exclude_output_prompt=not show_code,
+                            language_code=get_language())
     if not show_code:
         remover = TagRemovePreprocessor(remove_cell_tags={GUIDE_TAG, "injected-parameters",
                                                           "parameters"}, enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {
-        "name": "Customer KPI report"}})
+        "name": say("Customer KPI report")}})
     target = Path(str(out)) if out is not None else path.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
     return target
@@ -1585,14 +1592,28 @@ def run_papermill(args: Sequence[str]) -> int:
 
 #: Notebook A2 (in a source checkout, beside the package).
 TEMPLATE = Path(__file__).resolve().parent.parent / "notebooks" / "A2_your_own_data.ipynb"
+#: Its Japanese edition (built by ``make notebooks-ja``): the template when the language in
+#: effect is Japanese (``CS_HELPERS_LANG=ja make report ...``).
+TEMPLATE_JA = TEMPLATE.parent / "ja" / TEMPLATE.name
+
+
+def default_template() -> Path:
+    """Notebook A2 in the language in effect: :data:`TEMPLATE_JA` in Japanese (when it has
+    been built), else :data:`TEMPLATE`."""
+    if get_language() == "ja" and TEMPLATE_JA.is_file():
+        return TEMPLATE_JA
+    return TEMPLATE
 
 
 def make_report(*, data: str | None = None, connection: str | None = None,
                 table: str | None = None, out_dir: str | Path = "reports",
                 cwd: str | Path = ".", show_code: bool = False,
-                extra: Sequence[str] = (), template: str | Path = TEMPLATE) -> int:
+                extra: Sequence[str] = (), template: str | Path | None = None) -> int:
     """What ``make report`` and ``python tasks.py report`` run: notebook A2 by papermill on a
     file (``data``) or a database table (``connection`` and ``table``), then the HTML.
+
+    ``template`` defaults to notebook A2 in the language in effect (:func:`default_template`:
+    the Japanese edition with ``CS_HELPERS_LANG=ja``).
 
     ``extra`` are papermill's own arguments (``-p id_col 'Customer ID' ...``). An older
     ``report.html`` is removed first, so a failed run cannot leave one that looks current.
@@ -1603,13 +1624,14 @@ def make_report(*, data: str | None = None, connection: str | None = None,
     target = Path(str(out_dir))
     given_source = any(a in ("data_path", "connection", "table") for a in extra)
     if not (data or connection or table or given_source):
-        print("Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]\n"
-              "   or: make report CONNECTION=postgresql://user@host:5432/db TABLE=subscriptions "
-              "[ARGS=...]\n(python tasks.py report --data ... / --connection ... --table ...)",
-              file=sys.stderr)
+        print(say("Usage: make report DATA=path/to/table.csv [ARGS=\"-p name value ...\"]\n"
+                  "   or: make report CONNECTION=postgresql://user@host:5432/db "
+                  "TABLE=subscriptions [ARGS=...]\n(python tasks.py report --data ... / "
+                  "--connection ... --table ...)"), file=sys.stderr)
         return 2
     target.mkdir(parents=True, exist_ok=True)
     (target / "report.html").unlink(missing_ok=True)
+    template = default_template() if template is None else template
     args = [str(template), str(target / "report.ipynb"), "--cwd", str(cwd)]
     if data:
         args += ["-p", "data_path", data]
@@ -1625,7 +1647,7 @@ def make_report(*, data: str | None = None, connection: str | None = None,
     status = run_papermill(args)
     if status:
         return status
-    print(f"Report: {to_html(target / 'report.ipynb')}")
+    print(say(f"Report: {to_html(target / 'report.ipynb')}"))
     return 0
 
 
@@ -1648,7 +1670,8 @@ def _main(argv: Iterable[str] | None = None) -> int:
         mk.add_argument("--out-dir", default="reports")
         mk.add_argument("--cwd", default=".")
         mk.add_argument("--show-code", action="store_true")
-        mk.add_argument("--template", default=str(TEMPLATE))
+        mk.add_argument("--template", default=None,
+                        help="the notebook to run (default: A2 in the language in effect)")
         known, extra = mk.parse_known_args(args[1:])
         return make_report(data=known.data or None, connection=known.connection or None,
                            table=known.table or None, out_dir=known.out_dir, cwd=known.cwd,
@@ -1664,7 +1687,7 @@ def _main(argv: Iterable[str] | None = None) -> int:
                       help="keep the code (default: the notebook's show_code parameter)")
     parsed = parser.parse_args(args)
     target = to_html(parsed.notebook, parsed.out, show_code=parsed.show_code)
-    print(f"Report: {target}")
+    print(say(f"Report: {target}"))
     return 0
 
 

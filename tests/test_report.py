@@ -283,3 +283,57 @@ def test_make_report_with_spaces_in_the_path(tmp_path):
         "date" in done.stderr
     assert "Traceback" not in done.stderr                # the message, not papermill's stack
     assert not (out_dir / "report.html").exists()     # the old report is not left behind
+
+
+# --------------------------------------------------------------------------------------------
+# the Japanese report (CS_HELPERS_LANG=ja make report: the Japanese A2, the library's words in
+# Japanese)
+# --------------------------------------------------------------------------------------------
+
+#: What the library itself writes into a report, in English: none of it may appear in the
+#: Japanese report (the notebook's own words are the translation's, checked elsewhere).
+LIBRARY_ENGLISH = [r"\d months\b", r"\bnot reached\b", r"\bn/a\b", r"\bRevenue: ",
+                   r"went with customers who left", r"\bdetected from the first lines\b",
+                   r"\(Shift-JIS, as Excel", r"read as text \(an id", r"None: detected",
+                   r"the customers table \(CSV", r"Customer KPI report", r"alt=\"Figure",
+                   r"the monthly revenue table", r"one MRR per customer \("]
+
+
+def test_japanese_report_speaks_japanese(tmp_path):
+    if not report.TEMPLATE_JA.is_file():
+        pytest.skip("notebooks/ja/A2_your_own_data.ipynb is not built (make notebooks-ja)")
+    from cs_helpers import set_language
+
+    set_language("ja")
+    try:
+        assert report.default_template() == report.TEMPLATE_JA    # what make report runs
+        path = tmp_path / "顧客.csv"
+        table = subscriptions(n=300)
+        table.loc[5, "Monthly fee"] = None                         # rows left out: notes
+        table["Plan name"] = table["Plan name"].map({"Basic": "ベーシック", "Pro": "プロ"})
+        table.to_csv(path, index=False, sep=";", encoding="cp932")
+        out = tmp_path / "report.ipynb"
+        pm.execute_notebook(str(report.TEMPLATE_JA), str(out), progress_bar=False,
+                            cwd=str(tmp_path), kernel_name="python3",
+                            parameters=dict(data_path=str(path), **DATES_PARAMS))
+        html = report.to_html(out).read_text(encoding="utf-8")
+    finally:
+        set_language(None)
+    import html as html_module
+    import json
+
+    shown = html_module.unescape(re.sub(r"\\(.)", r"\1", text(json.loads(out.read_text()))))
+    assert '<html lang="ja">' in html and "<title>顧客KPIレポート</title>" in html
+    assert 'alt="図: ' in html
+    for words in ["文字コード: cp932（Shift-JIS（日本語版Excelが書き出す形式）。自動判定",
+                  "区切り文字: ';'（先頭の数行から自動判定。sep= で指定できます）",
+                  "列 'Customer ID' は文字列として読みました",
+                  "**売上: 毎月MRRの", "顧客ごとに一つのMRR（Monthly fee）と開始日・終了日",
+                  "未到達", "か月", "'Monthly fee' に MRR が入っていない顧客"]:
+        assert words in shown, words
+    assert "顧客テーブル（CSV、Parquet、Excel）" in html             # the parameters' meanings
+    assert "CSV の区切り文字（None: 自動判定）" in html
+    for pattern in LIBRARY_ENGLISH:
+        assert not re.search(pattern, shown), pattern
+        assert not re.search(pattern, html), pattern
+    assert_no_code(html)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import errors, reading
 from ..errors import DataError
+from ..sentences import say
 from .table import Table, count_if, wrap
 
 __all__ = ["ENGINES", "read", "read_notes"]
@@ -22,10 +23,12 @@ _NOTES: Any = None
 
 
 def read_notes(table: Any) -> list[str]:
-    """What :func:`read` detected when it opened ``table`` (encoding, separator, sheet...).
+    """What :func:`read` detected when it opened ``table`` (encoding, separator, sheet...), in
+    the language in effect.
 
     A pandas table carries them in ``attrs["read_notes"]``; a DuckDB relation or a Spark
-    DataFrame has no ``attrs``, so they are kept here.
+    DataFrame has no ``attrs``, so they are kept here. They are stored in English and
+    translated when asked for (:func:`cs_helpers.sentences.say`).
 
     Examples
     --------
@@ -34,13 +37,15 @@ def read_notes(table: Any) -> list[str]:
     ['encoding: utf-8 (detected: pass encoding= to choose)', "separator: ',' (detected from the first lines: pass sep= to choose)"]
     """
     if isinstance(table, pd.DataFrame):
-        return list(table.attrs.get("read_notes", []))
-    if _NOTES is None:
-        return []
-    try:
-        return list(_NOTES.get(table, []))
-    except TypeError:
-        return []
+        notes = list(table.attrs.get("read_notes", []))
+    elif _NOTES is None:
+        notes = []
+    else:
+        try:
+            notes = list(_NOTES.get(table, []))
+        except TypeError:
+            notes = []
+    return [say(note) for note in notes]
 
 
 def _remember(table: Any, notes: list[str]) -> Any:
@@ -169,8 +174,8 @@ def read(path: Any, engine: str = "pandas", *, spark: Any = None, encoding: str 
             raise DataError(f"encoding: {engine} reads UTF-8 only, and {text} is not a local "
                             "file that could be copied to UTF-8. Convert it first.")
         chosen_sep = sep or ","
-        notes.append(f"separator: {chosen_sep!r} ({'given' if sep else 'assumed'}: a remote "
-                     "file is not sniffed)")
+        how = "given" if sep else "assumed"
+        notes.append(f"separator: {chosen_sep!r} ({how}: a remote file is not sniffed)")
     as_text = reading.text_columns(heads, chosen_sep, ids) if heads else list(ids)
     blank_lines = 0
     if heads:

@@ -4,7 +4,6 @@ survival, retention, DERL / DEL / DLV and intervals (:mod:`cs_helpers.ltv`).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -12,8 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import differentiate, optimize, special, stats
 
-from .. import errors
+from .. import errors, sentences
 from ..errors import DataError, check_fraction
+from ..sentences import say
 
 __all__ = ["ShiftedBetaGeometric"]
 
@@ -192,10 +192,10 @@ class ShiftedBetaGeometric:
         model.loglik = -float(res.fun)
         model.cov = _hessian_cov(nll, res.x)
         if model.cov is None:
-            warnings.warn(f"{model!r}: the log-likelihood is flat in some direction at its "
-                          "maximum (e.g. beta running off to infinity: no sign of differences "
-                          "between customers), so no standard errors.", UserWarning,
-                          stacklevel=3)
+            sentences.warn(f"{model!r}: the log-likelihood is flat in some direction at its "
+                           "maximum (e.g. beta running off to infinity: no sign of differences "
+                           "between customers), so no standard errors.", UserWarning,
+                           stacklevel=3)
         return model
 
     @classmethod
@@ -348,7 +348,8 @@ class ShiftedBetaGeometric:
         positive) and ``first_period_churn`` = alpha / (alpha + beta), the average churn
         probability of a new customer = share of a cohort expected to leave at the first
         renewal (interval from log(alpha / beta), exact on that scale). ``attrs`` hold the
-        cohort size ``n`` and the log-likelihood.
+        cohort size ``n`` and the log-likelihood. The ``meaning`` column is written in the
+        language in effect.
         """
         check_fraction(confidence, "confidence", allow_zero=False, allow_one=False)
         cov = self._need_cov()
@@ -359,13 +360,14 @@ class ShiftedBetaGeometric:
         first = self.alpha / (self.alpha + self.beta)
         rows = {
             "alpha": (self.alpha, self.alpha * sa, np.exp(la - z * sa), np.exp(la + z * sa),
-                      "shape of the spread of churn probabilities (small: many near 0)"),
+                      say("shape of the spread of churn probabilities (small: many near 0)")),
             "beta": (self.beta, self.beta * sb, np.exp(lb - z * sb), np.exp(lb + z * sb),
-                     "shape of the spread of churn probabilities (large: many near 0)"),
+                     say("shape of the spread of churn probabilities (large: many near 0)")),
             "first_period_churn": (first, first * (1 - first) * s_ratio,
                                    special.expit(la - lb - z * s_ratio),
                                    special.expit(la - lb + z * s_ratio),
-                                   "average churn probability per period of a new customer"),
+                                   say("average churn probability per period of a new "
+                                       "customer")),
         }
         out = pd.DataFrame.from_dict(rows, orient="index",
                                      columns=["estimate", "se", "ci_low", "ci_high", "meaning"])

@@ -4,7 +4,6 @@ its interval (:mod:`cs_helpers.ltv`).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .. import errors
+from .. import errors, sentences
 from ..errors import DataError, check_fraction
+from ..sentences import say
 from .formulas import _fraction, _positive, monthly_discount
 from .sbg import ShiftedBetaGeometric, _cloglog_bounds
 
@@ -205,8 +205,8 @@ def _curve_from(curve: Any, confidence: float | None) -> _Curve:
         errors.fail_where(frame, "survival", "the curve must never increase",
                           np.r_[False, np.diff(vals) > 1e-12])
         return _Curve(s=_step(idx, vals, 1.0), last=float(idx.max()))
-    raise TypeError("curve must be a lifelines KaplanMeierFitter, a SurvivalCurves with one "
-                    "curve, or a pandas Series of survival indexed by months.")
+    raise TypeError(say("curve must be a lifelines KaplanMeierFitter, a SurvivalCurves with "
+                        "one curve, or a pandas Series of survival indexed by months."))
 
 
 def _at_risk(d: np.ndarray, e: np.ndarray, w: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -381,11 +381,11 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
     else:
         lo = hi = np.full(len(t), np.nan)
     info: dict[str, Any] = {"tail_hazard": float("nan")}
-    method = "no extrapolation: the data cover the horizon"
+    method = say("no extrapolation: the data cover the horizon")
     ext = ~observed
     if ext.any() and tail == "none":
         s, lo, hi = (np.where(observed, v, 0.0) for v in (s, lo, hi))
-        method = "none: months beyond the data count as 0 (an underestimate)"
+        method = say("none: months beyond the data count as 0 (an underestimate)")
     elif ext.any():
         gap = t[ext] - c.last
         s_end = float(c.s(np.array([c.last]))[0])
@@ -397,8 +397,8 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
             h = 1.0 if s_end <= 0 else float(1 - (s_end / s_begin) ** (1 / k))
             h_lo = h_hi = float("nan")
             info.update(tail_window=(c.last - k, c.last))
-            method = (f"geometric: constant hazard implied by the curve's last {k} months "
-                      "(no counts given, so no minimum at risk and no interval)")
+            method = say(f"geometric: constant hazard implied by the curve's last {k} months "
+                         "(no counts given, so no minimum at risk and no interval)")
         elif tail == "geometric":
             w0, w1, at_risk, found = _tail_window(c, tail_months, min_at_risk)
             events, exposure = _events_exposure(c, w0, w1)
@@ -406,13 +406,15 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
             h_lo, h_hi = _garwood(events, exposure, c.confidence)
             info.update(tail_window=(w0, w1), tail_at_risk=at_risk, tail_events=events,
                         tail_exposure=exposure)
-            method = (f"geometric: {events:,.0f} churn events / {exposure:,.0f} customer-months "
-                      f"at risk over months {w0:.0f}-{w1:.0f} (at least {at_risk:,.0f} at risk)")
+            method = say(f"geometric: {events:,.0f} churn events / {exposure:,.0f} "
+                         f"customer-months at risk over months {w0:.0f}-{w1:.0f} (at least "
+                         f"{at_risk:,.0f} at risk)")
             if not found:
-                warnings.warn(f"No {int(tail_months)}-month window has {min_at_risk:g} customers "
-                              f"at risk throughout; the tail hazard uses months {w0:g}-{w1:g} "
-                              f"(at least {at_risk:,.0f} at risk) and is uncertain "
-                              f"({h_lo:.2%} to {h_hi:.2%} a month).", UserWarning, stacklevel=2)
+                sentences.warn(f"No {int(tail_months)}-month window has {min_at_risk:g} "
+                               f"customers at risk throughout; the tail hazard uses months "
+                               f"{w0:g}-{w1:g} (at least {at_risk:,.0f} at risk) and is "
+                               f"uncertain ({h_lo:.2%} to {h_hi:.2%} a month).", UserWarning,
+                               stacklevel=2)
         else:
             if c.durations is None:
                 raise DataError("tail='sbg' needs the counts behind the curve: pass the "
@@ -435,9 +437,9 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
             h_hi = float(1 - r_lo[-1] ** (1 / gap[-1]))
             info.update(tail_window=(float(sbg_from), c.last), tail_at_risk=n_at,
                         tail_model=model)
-            method = (f"sbg: shifted-beta-geometric fitted to the {n_at:,.0f} customers still "
-                      f"active after month {sbg_from:g} (alpha {model.alpha:.3g}, beta "
-                      f"{model.beta:.3g})")
+            method = say(f"sbg: shifted-beta-geometric fitted to the {n_at:,.0f} customers "
+                         f"still active after month {sbg_from:g} (alpha {model.alpha:.3g}, beta "
+                         f"{model.beta:.3g})")
             s = np.where(observed, s, s_end * np.r_[np.ones(observed.sum()), r])
             lo = np.where(observed, lo, lo_end * np.r_[np.ones(observed.sum()), r_lo])
             hi = np.where(observed, hi, hi_end * np.r_[np.ones(observed.sum()), r_hi])
@@ -452,9 +454,9 @@ def from_survival(curve: Any, arpa: float, gross_margin: float, *, horizon: int,
     extra = float(cash[ext].sum())
     share = extra / value if value > 0 else 0.0
     if tail != "none" and share > warn_share:
-        warnings.warn(f"{share:.0%} of this LTV comes from months beyond the data "
-                      f"(extrapolated with a monthly hazard of {info['tail_hazard']:.2%}).",
-                      UserWarning, stacklevel=2)
+        sentences.warn(f"{share:.0%} of this LTV comes from months beyond the data "
+                       f"(extrapolated with a monthly hazard of {info['tail_hazard']:.2%}).",
+                       UserWarning, stacklevel=2)
     index = pd.Index(t.astype(int), name="month")
     has_ci = c.bounds is not None and np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))
     return SurvivalLTV(
