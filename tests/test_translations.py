@@ -463,8 +463,10 @@ def test_japanese_notebook_code_is_the_english_code(path):
 # counted with multiplicity and without sign (「405 下がる」 for "-405").
 
 _NUMBER = re.compile(r"(?<![A-Za-z_])[-−]?\d[\d,]*(?:\.\d+)?")
+# what is not a number a learner reads: addresses, figure reprs, temporary paths, and a Series'
+# dtype line (`dtype: int64`), which the Japanese edition's HTML table of a Series does not show
 _VOLATILE = [re.compile(p) for p in (r"0x[0-9a-fA-F]+", r"<Figure size \d+x\d+ with \d+ Axes>",
-                                     r"/tmp/[^\s'\"]+")]
+                                     r"/tmp/[^\s'\"]+", r"dtype: \w+")]
 
 
 def _shown_numbers(cell) -> Counter[str]:
