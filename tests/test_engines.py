@@ -554,3 +554,19 @@ def test_counts_of_a_to_lifetimes_table_come_from_its_dates(con, month):
         pd.testing.assert_frame_equal(fast, general)
     pd.testing.assert_frame_equal(aggregations.lifetime_counts(life, "plan", "duration",
                                                                "churned"), expected)
+
+
+def test_what_to_lifetimes_remembers_goes_with_its_table(con):
+    # the fast path's memory of how a table was made holds no input alive: the entry goes
+    # when the table the user got back is garbage-collected
+    import gc
+
+    from cs_helpers.engines import aggregations
+
+    rel = con.from_df(datasets.load("b2c_members").astype({"plan": str}))
+    life = cs.to_lifetimes(rel, **MEMBERS)
+    key = id(life)
+    assert aggregations._made_by_to_lifetimes(life) is not None
+    del life
+    gc.collect()
+    assert key not in aggregations._MADE

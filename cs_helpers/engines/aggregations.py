@@ -8,6 +8,7 @@ a table of the input's kind).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -168,24 +169,26 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     if window_ts is None and d.engine in ("duckdb", "spark", "ibis"):
         # how the lazy durations were made, for lifetime_counts (see _made_by_to_lifetimes;
         # polars and pyarrow results are frames in memory, not kept here)
-        _MADE.append((result, d, stops, others, month))
-        del _MADE[:-_MADE_KEEP]
+        key = id(result)
+        _MADE[key] = (weakref.ref(result), d, stops, others, month)
+        weakref.finalize(result, _MADE.pop, key, None)     # forgotten with the table itself
     return result
 
 
-#: The last few tables :func:`to_lifetimes` returned, with how their durations were made:
-#: ``(table, checked input, its rows before the month arithmetic, columns, month)``.
-_MADE: list[tuple[Any, Table, ir.Table, list[str], str]] = []
-_MADE_KEEP = 8
+#: The tables :func:`to_lifetimes` returned that are still alive, by ``id``, with how their
+#: durations were made: ``(weak reference to the table, checked input, its rows before the month
+#: arithmetic, columns, month)``. An entry goes when its table is garbage-collected, so nothing
+#: here keeps an input alive longer than the user's own result does.
+_MADE: dict[int, tuple[weakref.ref, Table, ir.Table, list[str], str]] = {}
 
 
 def _made_by_to_lifetimes(lifetimes: Any) -> tuple[Table, ir.Table, list[str], str] | None:
     """How ``lifetimes`` was made, if it is a table :func:`to_lifetimes` returned (the same
     object, not a copy or a filter of it)."""
-    for made, d, stops, others, month in reversed(_MADE):
-        if made is lifetimes:
-            return d, stops, others, month
-    return None
+    entry = _MADE.get(id(lifetimes))
+    if entry is None or entry[0]() is not lifetimes:
+        return None
+    return entry[1:]
 
 
 #: Columns of the intermediate steps of to_lifetimes (start, entry date, censored end, stop).
