@@ -20,12 +20,21 @@ KPIs, each from the subscriptions table (or, for revenue retention, the monthly 
 
 ``CS_BENCH_DUCKDB_MEMORY=4GB`` caps DuckDB's memory (it then spills to disk).
 
-``--baseline TREE`` (or ``CS_BENCH_BASELINE=TREE``; ``CS_BENCH_PATHS`` likewise sets
-``--paths``, so that ``make bench`` runs the comparison) also times another checkout of the
+By default there is **no comparison with older code**: each KPI is timed with this tree's
+code and as its floor. The comparison runs only when asked: ``--baseline TREE`` (or
+``CS_BENCH_BASELINE=TREE``, so that ``make bench`` runs it) also times another checkout of the
 package (e.g. an older commit unpacked with ``git archive <commit> | tar -x -C TREE``) in the
 same run: each KPI is then measured with the baseline's code, with this tree's code and as
-the bare floor, one after the other, and the table gains the columns "baseline (s)" and "new / baseline". ``uptime`` is printed before and
-after (other work on the machine slows every row).
+the bare floor, one after the other, and the table gains the columns "baseline (s)" and
+"new / baseline". The environment variables ``CS_BENCH_PATHS``, ``CS_BENCH_KPIS`` and
+``CS_BENCH_REPEAT`` set ``--paths``, ``--kpis`` and ``--repeat`` the same way, e.g. the
+comparison of docs/performance.md through make::
+
+    CS_BENCH_BASELINE=/tmp/old CS_BENCH_PATHS=duckdb-parquet CS_BENCH_KPIS=km_by_plan \
+        CS_BENCH_REPEAT=3 make bench BENCH_SIZES=10000000
+
+What will run (sizes, paths, KPIs, repeats, floors, baseline or not) is printed first, and
+``uptime`` before and after (other work on the machine slows every row).
 
 Floors: on pandas, the bare operations of the cs_helpers issue (lifelines' KM per plan on the
 raw durations; ``np.bincount`` of start and end months; for revenue, a bare pandas self-merge);
@@ -320,13 +329,14 @@ def main() -> None:
                         default=[1_000_000, 10_000_000, 50_000_000])
     parser.add_argument("--paths", nargs="+", choices=PATHS,
                         default=os.environ.get("CS_BENCH_PATHS", " ".join(PATHS)).split())
-    parser.add_argument("--kpis", nargs="+", default=list(KPIS), choices=KPIS)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--kpis", nargs="+", choices=KPIS,
+                        default=os.environ.get("CS_BENCH_KPIS", " ".join(KPIS)).split())
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("CS_BENCH_REPEAT", 1)))
     parser.add_argument("--no-floor", action="store_true", help="skip the floor timings")
     parser.add_argument("--baseline", type=Path, metavar="TREE",
                         default=os.environ.get("CS_BENCH_BASELINE") or None,
                         help="also time the cs_helpers of this checkout (an older commit); "
-                             "default: $CS_BENCH_BASELINE (so `make bench` can compare)")
+                             "default: $CS_BENCH_BASELINE if set, else no comparison")
     parser.add_argument("--one", nargs=3, metavar=("PATH", "KPI", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -335,6 +345,15 @@ def main() -> None:
         path, kpi, n = args.one
         print(json.dumps(one(path, kpi, int(n), args.repeat, args.floor)))
         return
+
+    for given, known, what in ((args.kpis, KPIS, "KPI (CS_BENCH_KPIS?)"),
+                               (args.paths, PATHS, "path (CS_BENCH_PATHS?)")):
+        bad = [k for k in given if k not in known]
+        if bad:
+            parser.error(f"unknown {what}: {', '.join(bad)}; choose from {', '.join(known)}")
+    if args.baseline and not (args.baseline / "cs_helpers" / "__init__.py").is_file():
+        parser.error(f"baseline {args.baseline} (CS_BENCH_BASELINE?) holds no cs_helpers package: "
+                     "unpack the older commit there first (git archive <commit> | tar -x -C TREE)")
 
     import duckdb
     import pandas as pd
@@ -350,6 +369,13 @@ def main() -> None:
           f"{platform.machine()}, Python {platform.python_version()}, pandas {pd.__version__}, "
           f"DuckDB {duckdb.__version__}, pyspark {spark_version or 'not installed'}; "
           f"{time.strftime('%Y-%m-%d')}; best of {args.repeat}.\n", flush=True)
+    print(f"Plan: sizes {', '.join(f'{n:,}' for n in args.sizes)}; paths {', '.join(paths)}; "
+          f"KPIs {', '.join(args.kpis)}; best of {args.repeat}; "
+          f"floor {'skipped' if args.no_floor and not args.baseline else 'timed'}; "
+          + (f"against the baseline code in {args.baseline.resolve()}."
+             if args.baseline else
+             "no comparison with older code (set CS_BENCH_BASELINE=<tree> for one)."),
+          flush=True)
     print(f"uptime before: {_uptime()}\n", flush=True)
     if args.baseline:
         _compare(args, paths)

@@ -532,3 +532,41 @@ def test_text_is_validated_before_any_cast(dialect):
     assert pattern in sql
     assert sql.index(pattern) < sql.upper().index("AS DOUBLE") if "AS DOUBLE" in sql.upper() \
         else "AS FLOAT" in sql.upper()
+
+
+@pytest.mark.parametrize("month", ["calendar", "average"])
+def test_counts_of_a_to_lifetimes_table_come_from_its_dates(con, month):
+    # survival_curves on the table to_lifetimes returned counts per (group, start, stop,
+    # churned) first and computes the months on those rows: the same counts as the general
+    # path (taken for any other relation, e.g. a projection of it) and as pandas
+    from cs_helpers.engines import aggregations
+
+    subs = datasets.load("b2c_members")
+    rel = con.from_df(subs.astype({"plan": str}))
+    life = cs.to_lifetimes(rel, month=month, **MEMBERS)
+    assert aggregations._made_by_to_lifetimes(life) is not None
+    assert aggregations._made_by_to_lifetimes(life.project("*")) is None
+    expected = cs.survival.aggregate_lifetimes(
+        cs.to_lifetimes(subs.astype({"plan": str}), month=month, **MEMBERS), by="plan")
+    for by in ("plan", None):
+        fast = aggregations.lifetime_counts(life, by, "duration", "churned")
+        general = aggregations.lifetime_counts(life.project("*"), by, "duration", "churned")
+        pd.testing.assert_frame_equal(fast, general)
+    pd.testing.assert_frame_equal(aggregations.lifetime_counts(life, "plan", "duration",
+                                                               "churned"), expected)
+
+
+def test_what_to_lifetimes_remembers_goes_with_its_table(con):
+    # the fast path's memory of how a table was made holds no input alive: the entry goes
+    # when the table the user got back is garbage-collected
+    import gc
+
+    from cs_helpers.engines import aggregations
+
+    rel = con.from_df(datasets.load("b2c_members").astype({"plan": str}))
+    life = cs.to_lifetimes(rel, **MEMBERS)
+    key = id(life)
+    assert aggregations._made_by_to_lifetimes(life) is not None
+    del life
+    gc.collect()
+    assert key not in aggregations._MADE

@@ -8,6 +8,7 @@ a table of the input's kind).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from .table import (
     ONCE,
     Table,
     _int,
+    _true,
     count_if,
     date_rules,
     infinite,
@@ -94,15 +96,18 @@ def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: 
         "latest": ibis.greatest(start.max(), end.max().coalesce(start.max())),
         "earliest": start.min()}
     if as_of is not None:
-        # customers who start after as_of, counted in the same pass
         given = literal_date(_resolve_as_of(as_of, None, date_format, dayfirst)[0])
-        extra["n_late"] = count_if(start > given)
+        # customers who start after as_of: screened by the latest start in the same pass,
+        # counted by a second query only when there are some
+        extra["any_late"] = (start.max() > given).fill_null(False)
     row = d.check_rules(rules, id_col, what, extra=extra, unique=id_col, after_unique=order)
     if id_col is None:
         warn_duplicate_rows(t, f"{what} table", stacklevel=6)
     as_of_ts, _ = _resolve_as_of(as_of, row["latest"], date_format, dayfirst)
     day = literal_date(as_of_ts)
-    n_late = int(row["n_late"] or 0) if as_of is not None else 0
+    n_late = 0
+    if as_of is not None and _true(row["any_late"]):
+        n_late = _int(d.scalar_row(n=count_if(start > day))["n"])
     if n_late == int(row["n_rows"]):
         raise DataError(
             f"Column '{start_col}': every customer starts after as_of={as_of_ts.date()} "
@@ -152,6 +157,7 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     base = where(d.t, keep).mutate(**{_STOPS[0]: s.start, _STOPS[2]: s.end})
     base = base.mutate(**{_STOPS[3]: base[_STOPS[2]].coalesce(literal_date(s.as_of))},
                        **extra)
+    stops = base
     base = with_months(base, _STOPS[0], _STOPS[3], "duration", month)
     if window_ts is not None:
         base = with_months(base, _STOPS[0], _STOPS[1], "entry", month)
@@ -159,7 +165,30 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
               if c not in ("duration", "churned", "entry") + _HELPERS + _STOPS]
     out = base.select(*others, duration=base.duration, churned=base[_STOPS[2]].notnull(),
                       **({"entry": base.entry} if window_ts is not None else {}))
-    return d.lazy(out)
+    result = d.lazy(out)
+    if window_ts is None and d.engine in ("duckdb", "spark", "ibis"):
+        # how the lazy durations were made, for lifetime_counts (see _made_by_to_lifetimes;
+        # polars and pyarrow results are frames in memory, not kept here)
+        key = id(result)
+        _MADE[key] = (weakref.ref(result), d, stops, others, month)
+        weakref.finalize(result, _MADE.pop, key, None)     # forgotten with the table itself
+    return result
+
+
+#: The tables :func:`to_lifetimes` returned that are still alive, by ``id``, with how their
+#: durations were made: ``(weak reference to the table, checked input, its rows before the month
+#: arithmetic, columns, month)``. An entry goes when its table is garbage-collected, so nothing
+#: here keeps an input alive longer than the user's own result does.
+_MADE: dict[int, tuple[weakref.ref, Table, ir.Table, list[str], str]] = {}
+
+
+def _made_by_to_lifetimes(lifetimes: Any) -> tuple[Table, ir.Table, list[str], str] | None:
+    """How ``lifetimes`` was made, if it is a table :func:`to_lifetimes` returned (the same
+    object, not a copy or a filter of it)."""
+    entry = _MADE.get(id(lifetimes))
+    if entry is None or entry[0]() is not lifetimes:
+        return None
+    return entry[1:]
 
 
 #: Columns of the intermediate steps of to_lifetimes (start, entry date, censored end, stop).
@@ -209,6 +238,10 @@ def _flag(t: Table, col: str, true_values: Sequence = errors.TRUE_VALUES,
         return x.isin(found) if found else ibis.literal(False)
 
     if kind == "bool":
+        yes, no_ = set(true_values), set(false_values)
+        if True in yes and False in no_ and False not in yes and True not in no_:
+            return c            # the usual vocabulary: the column is the flag (no CASE per row)
+
         def as_bool(v: bool) -> ir.BooleanValue:
             if v in set(true_values):
                 return ibis.literal(True)
@@ -231,6 +264,11 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
     ``duration``, ``churned``, ``customers``, sorted by group label, entry, duration and
     churned.
     """
+    made = _made_by_to_lifetimes(lifetimes) if entry_col is None else None
+    if (made is not None and duration_col == "duration" and event_col == "churned"
+            and (by is None or by in made[2])):
+        got = _counts_from_dates(*made, by)
+        return _checked_counts(got, by, duration_col, event_col, entry_col)
     t = wrap(lifetimes)
     t.check_columns([duration_col, event_col, by, entry_col], "lifetimes")
     keys: dict[str, ir.Value] = {}
@@ -244,6 +282,28 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
     # is negative, an unknown flag, a missing group) land in their own groups (NULL, NaN or
     # negative keys), so the checks read the small result instead of scanning the table again.
     got = t.run(t.t.group_by(**keys).aggregate(customers=t.t.count()))
+    return _checked_counts(got, by, duration_col, event_col, entry_col)
+
+
+def _counts_from_dates(d: Table, stops: ir.Table, others: list[str], month: str,
+                       by: str | None) -> pd.DataFrame:
+    """The counts of :func:`lifetime_counts` for a table :func:`to_lifetimes` returned, with
+    the month arithmetic done once per distinct (group, start, stop, churned) rather than once
+    per customer: the group-by first (about 630,000 groups for 10 million customers here),
+    then the calendar months on those rows, then the counts per (group, duration, churned).
+    Same numbers: the durations come from the same dates through the same expression."""
+    start, end, stop = _STOPS[0], _STOPS[2], _STOPS[3]
+    keys: dict[str, ir.Value] = {"grp": stops[by]} if by is not None else {}
+    g = stops.group_by(**keys, **{start: stops[start], stop: stops[stop],
+                                  "churned": stops[end].notnull()}).aggregate(n=stops.count())
+    g = with_months(g, start, stop, "duration", month)
+    cols = [*keys, "duration", "churned"]
+    return d.run(g.group_by(*cols).aggregate(customers=g.n.sum()))
+
+
+def _checked_counts(got: pd.DataFrame, by: str | None, duration_col: str, event_col: str,
+                    entry_col: str | None) -> pd.DataFrame:
+    """The rules of :func:`lifetime_counts`, read from the counts, and the sorted result."""
     n_rows = int(got["customers"].sum())
     if n_rows == 0:
         raise DataError("The lifetimes table is empty (0 rows): there is nothing to measure.")
@@ -264,7 +324,7 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
     for column, rule, bad in rules:
         n_bad = int(got.loc[bad.to_numpy(dtype=bool), "customers"].sum())
         if n_bad:
-            t.message(column, rule, n_bad, n_rows, [], False)
+            Table.message(column, rule, n_bad, n_rows, [], False)
     types = {"duration": float, "churned": bool, "customers": np.int64}
     if entry_col is not None:
         types["entry"] = float
