@@ -410,7 +410,8 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720      # a 16:9 projector, at full size
 # upstream "simple" theme imported (News Cycle, Lato), so headings never fall back to Impact.
 # Sizes are fixed in pixels so that :func:`paginate` can budget each slide: text 22 px, code and
 # tables 17 px, figures at most _FIGURE_MAX px tall, code lines wrapped instead of cut off, and
-# wide or long tables scroll inside their box.
+# wide or long tables scroll inside their box. A projected table shows the Japanese labels only:
+# the English name under each (cs_helpers.labels) is for a learner typing code, in the notebook.
 _FONT_STACK = ('"IPAexGothic", -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
                'sans-serif')
 _FIGURE_MAX = 500
@@ -440,6 +441,7 @@ _DECK_STYLE = f"""
     max-width: 100%; overflow: auto;}}
 .reveal table {{font-size: 17px;}}
 .reveal .jp-RenderedHTMLCommon table {{font-size: 17px;}}
+.reveal .cs-label-en {{display: none !important;}}
 </style>
 """
 
