@@ -520,6 +520,80 @@ def test_japanese_outputs_show_every_english_number(path):
                            "string changed what is printed?)")
 
 
+def _shown_text(cell) -> str:
+    """What a learner reads in a code cell's outputs: streams, markdown, HTML as rendered (the
+    grey English names that the display labels put under Japanese ones are left out: they are
+    there on purpose, to be typed), without inline code."""
+    texts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            texts.append(out["text"])
+        elif "data" in out:
+            data = out["data"]
+            if "text/html" in data:
+                page = re.sub(r"<style.*?</style>", " ", "".join(data["text/html"]), flags=re.S)
+                page = re.sub(r'<span class="cs-label-en"[^>]*>.*?</span>', " ", page, flags=re.S)
+                texts.append(unescape(re.sub(r"<[^>]+>", "  ", page)))
+            elif "text/markdown" in data:
+                texts.append("".join(data["text/markdown"]))
+            elif "image/png" not in data:
+                texts.append("".join(data.get("text/plain", "")))
+    return re.sub(r"`[^`]*`", " ", "\n".join(texts))
+
+
+# three or more Latin words in a row (a list of column names has commas, so it is not one)
+_ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){2,}")
+# English runs a Japanese output may show, each with its reason
+_ENGLISH_ALLOWED = {
+    "x ARPA x",         # a formula: months x ARPA x margin, in 04's LTV check
+}
+
+
+def english_in_outputs(nb) -> dict[str, list[str]]:
+    """Per code cell id: the runs of English words its outputs show a learner."""
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            runs = [r for r in _ENGLISH_RUN.findall(_shown_text(cell)) if r not in _ENGLISH_ALLOWED]
+            if runs:
+                found[cell["id"]] = runs
+    return found
+
+
+def test_the_output_check_sees_english_left_in_a_table_and_not_the_names_to_type():
+    cell = nbformat.v4.new_code_cell("x")
+    cell["id"] = "c1"
+    label = '月次解約率<br><span class="cs-label-en" style="color:#888">churn per month</span>'
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={
+        "text/html": f"<table><tr><th>{label}</th><th>plausible range</th></tr></table>",
+        "text/plain": "churn per month  plausible range"})]
+    assert english_in_outputs(nbformat.v4.new_notebook(cells=[cell])) == {}  # two words only
+    cell.outputs[0]["data"]["text/html"] += "<p>accounts not active at the end</p>"
+    assert english_in_outputs(nbformat.v4.new_notebook(cells=[cell])) == {
+        "c1": ["accounts not active at the end"]}
+
+
+# Japanese notebooks whose outputs still show an English sentence, each a strict expected
+# failure with the reason (remove the entry when it is fixed)
+_ENGLISH_LEFT = {
+    "03_kpi_churn.ipynb": "the repeat-window note of errors.record_filtered is printed as its "
+                          "English reason (churn.py); its Japanese is in the catalog",
+    "A1_health_scores_and_tools.ipynb": "the backtest's record_filtered reasons and alert "
+                                        "details are printed in English",
+}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=_ENGLISH_LEFT[p.name]))
+    if p.parent.name == "ja" and p.parent.parent.name == "notebooks" and p.name in _ENGLISH_LEFT
+    else p for p in [*JA_NOTEBOOKS, *JA_SOLUTIONS]], ids=_rel)
+def test_japanese_outputs_show_no_english_sentence(path):
+    assert english_in_outputs(nbformat.read(path, as_version=4)) == {}, (
+        "English in what the Japanese outputs show: a library sentence without Japanese "
+        "(cs_helpers/sentences.py), a table label without one (cs_helpers/labels.py), or a "
+        "string of the lesson's code to translate in translations/ja/")
+
+
 # --------------------------------------------------------------------------------------------
 # (v) the prose is Japanese
 # --------------------------------------------------------------------------------------------
