@@ -696,6 +696,10 @@ SENTENCES: tuple[tuple[str, str], ...] = (
      ">= {f}x)",
      "今月のチケット {n} 件、それまでの {k} か月は月平均 {a} 件（ルール: {min} 件以上かつ "
      "{f} 倍以上）"),
+    ("account-months not active at the end of the month checked (ended that month)",
+     "確認した月の末に契約中でなかったアカウント月（その月に終了）"),
+    ("account-months with no computable health signal",
+     "ヘルスシグナルをひとつも計算できないアカウント月"),
     # --- the course's assumptions (cs_helpers.assumptions) ------------------------------------
     ("{h:n} months ({y:n} years)", "{h}か月（{y}年）"),
     ("how far ahead a new customer is valued (LTV, ROI, what-ifs)",
