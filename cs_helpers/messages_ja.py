@@ -660,6 +660,46 @@ SENTENCES: tuple[tuple[str, str], ...] = (
      "report CONNECTION=postgresql://user@host:5432/db TABLE=subscriptions [ARGS=...]\n"
      "（`python tasks.py report --data ...` / `--connection ... --table ...` でも同じです）"),
     ("Report: {path}", "レポート: {path}"),
+    # --- health alerts (cs_helpers.health.alerts): tasks and details ----------------------------
+    ("Call the account within 5 working days: ask what changed and agree a recovery plan.",
+     "5営業日以内にアカウントへ電話し、何が変わったかを聞いて、立て直しの計画を合意します。"),
+    ("Run a re-onboarding session for inactive users and review the seat count with the admin.",
+     "使っていないユーザー向けに再オンボーディングを行い、管理者とシート数を見直します。"),
+    ("Share a customer story with the champion, set a target for deals sourced and check who "
+     "owns the tool.",
+     "推進役（チャンピオン）に他社の活用事例を紹介し、ツール経由の商談数の目標を決め、"
+     "ツールの担当者が誰かを確認します。"),
+    ("Close the loop: call the respondent within 48 hours, log the reason and agree a fix.",
+     "回答者に48時間以内に電話してフォローし、理由を記録して改善策を合意します。"),
+    ("Review the open tickets with support, then call the admin: is a wider problem behind "
+     "them?",
+     "未解決のチケットをサポートと確認してから管理者に電話し、背景により大きな問題がないかを"
+     "確かめます。"),
+    ("health {p} -> {h} ({d} points in a month; rule: a drop of {points} or more)",
+     "ヘルススコア {p} → {h}（ひと月で {d} ポイント。ルール: {points} ポイント以上の低下）"),
+    ("{signal} {v} over the scoring window (rule: below {below} once established; in its "
+     "{age:n}{sfx} month the bar is {b}: accounts of that age reach {e} of the established "
+     "level)",
+     "スコア集計期間の {signal} は {v}（ルール: 定着後は {below} 未満。利用開始から "
+     "{age} か月目の基準は {b}: この時期のアカウントは定着後の水準の {e} に達します）"),
+    ("{signal} {v} over the scoring window (rule: below {below})",
+     "スコア集計期間の {signal} は {v}（ルール: {below} 未満）"),
+    ("0 {column} in each of the last {k} months (ramp months count less: worth {w} established "
+     "months; rule: {m})",
+     "直近 {k} か月とも {column} が 0（立ち上がり期の月は軽く数えます: 定着後の {w} か月分。"
+     "ルール: {m} か月）"),
+    ("0 {column} in each of the last {m} months", "直近 {m} か月とも {column} が 0"),
+    ("NPS answer {lo} in {last} ({k} detractor answer{s} in the last {m} month{s2}; rule: "
+     "{max} or less)",
+     "{last} の NPS 回答が {lo}（直近 {m} か月の批判者の回答 {k} 件。ルール: {max} 以下）"),
+    ("{n} tickets this month vs {a} a month over the previous {k} month{s} (rule: >= {min} and "
+     ">= {f}x)",
+     "今月のチケット {n} 件、それまでの {k} か月は月平均 {a} 件（ルール: {min} 件以上かつ "
+     "{f} 倍以上）"),
+    ("account-months not active at the end of the month checked (ended that month)",
+     "確認した月の末に契約中でなかったアカウント月（その月に終了）"),
+    ("account-months with no computable health signal",
+     "ヘルスシグナルをひとつも計算できないアカウント月"),
     # --- the course's assumptions (cs_helpers.assumptions) ------------------------------------
     ("{h:n} months ({y:n} years)", "{h}か月（{y}年）"),
     ("how far ahead a new customer is valued (LTV, ROI, what-ifs)",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import dates, errors
 from ..errors import DataError
+from ..sentences import Sentence, say
 from .ramp import (
     DEFAULT_RAMP,
     Ramp,
@@ -106,10 +107,9 @@ def _empty_alerts(id_col: str) -> pd.DataFrame:
     return pd.DataFrame({id_col: pd.Series(dtype=object), "detail": pd.Series(dtype=object)})
 
 
-def _month_word(t: float) -> str:
-    k = int(t) + 1
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(k if k < 20 else k % 10, "th")
-    return f"{k}{suffix} month"
+def _suffix(k: int) -> str:
+    """The English ordinal suffix of ``k`` (1st, 2nd, 3rd, 4th...)."""
+    return {1: "st", 2: "nd", 3: "rd"}.get(k if k < 20 else k % 10, "th")
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class HealthDrop:
 
     points: float = 15.0
     name: str = "health_drop"
-    task: str = ("Call the account within 5 working days: ask what changed and agree a "
+    task: str = Sentence("Call the account within 5 working days: ask what changed and agree a "
                  "recovery plan.")
     needs: str | None = None
 
@@ -133,8 +133,8 @@ class HealthDrop:
             ctx.prev[[ctx.id_col, "health"]], on=ctx.id_col, suffixes=("", "_prev"))
         drop = both["health"] - both["health_prev"]
         hit = both[drop <= -self.points]
-        detail = [f"health {p:.0f} -> {h:.0f} ({h - p:+.0f} points in a month; rule: a drop "
-                  f"of {self.points:g} or more)" for h, p in zip(hit["health"],
+        detail = [say(f"health {p:.0f} -> {h:.0f} ({h - p:+.0f} points in a month; rule: a drop "
+                      f"of {self.points:g} or more)") for h, p in zip(hit["health"],
                                                               hit["health_prev"], strict=True)]
         return pd.DataFrame({ctx.id_col: hit[ctx.id_col].to_numpy(), "detail": detail})
 
@@ -155,7 +155,7 @@ class LowSignal:
     signal: str = "utilisation"
     below: float = 0.30
     name: str = "low_utilisation"
-    task: str = ("Run a re-onboarding session for inactive users and review the seat count "
+    task: str = Sentence("Run a re-onboarding session for inactive users and review the seat count "
                  "with the admin.")
     fmt: str = "{:.0%}"
     needs: str | None = None
@@ -179,13 +179,15 @@ class LowSignal:
             hit &= ~(tenure + 1 < ctx.lookback)
         detail = []
         for v, b, e, t in zip(vals[hit], bar[hit], expect[hit], tenure[hit], strict=True):
-            text = (f"{self.signal} {self.fmt.format(v)} over the scoring window (rule: below "
-                    f"{self.fmt.format(self.below)}")
             if e < 1:
-                text += (f" once established; in its {_month_word(t)} the bar is "
-                         f"{self.fmt.format(b)}: accounts of that age reach {e:.0%} of the "
-                         f"established level")
-            detail.append(text + ")")
+                detail.append(say(f"{self.signal} {self.fmt.format(v)} over the scoring window "
+                                  f"(rule: below {self.fmt.format(self.below)} once established; "
+                                  f"in its {int(t) + 1}{_suffix(int(t) + 1)} month the bar is {self.fmt.format(b)}: "
+                                  f"accounts of that age reach {e:.0%} of the established "
+                                  f"level)"))
+            else:
+                detail.append(say(f"{self.signal} {self.fmt.format(v)} over the scoring window "
+                                  f"(rule: below {self.fmt.format(self.below)})"))
         return pd.DataFrame({ctx.id_col: ctx.now.loc[hit, ctx.id_col].to_numpy(),
                              "detail": detail})
 
@@ -204,7 +206,7 @@ class NoActivity:
     column: str = "deals_sourced"
     months: int = 3
     name: str = "no_deals"
-    task: str = ("Share a customer story with the champion, set a target for deals sourced and "
+    task: str = Sentence("Share a customer story with the champion, set a target for deals sourced and "
                  "check who owns the tool.")
     needs: str | None = None
 
@@ -217,7 +219,7 @@ class NoActivity:
             g = vals.groupby(win[ctx.id_col], observed=True)
             tot, n = g.sum(), g.size()
             hit = tot[(tot == 0) & (n >= self.months)].index
-            detail = [f"0 {self.column} in each of the last {self.months} months"] * len(hit)
+            detail = [say(f"0 {self.column} in each of the last {self.months} months")] * len(hit)
             return pd.DataFrame({ctx.id_col: np.asarray(hit), "detail": detail})
         rows = ctx.usage[ctx.usage[ctx.id_col].isin(ctx.now[ctx.id_col])]
         vals = errors.check_non_negative(rows, self.column, ctx.id_col)
@@ -238,11 +240,11 @@ class NoActivity:
         for acc in hit:
             k, w = int(run[acc]), float(worth[acc])
             if recent[acc] < self.months - 1e-9:
-                detail.append(f"0 {self.column} in each of the last {k} months (ramp months "
-                              f"count less: worth {w:.1f} established months; rule: "
-                              f"{self.months})")
+                detail.append(say(f"0 {self.column} in each of the last {k} months (ramp "
+                                  f"months count less: worth {w:.1f} established months; rule: "
+                                  f"{self.months})"))
             else:
-                detail.append(f"0 {self.column} in each of the last {self.months} months")
+                detail.append(say(f"0 {self.column} in each of the last {self.months} months"))
         return pd.DataFrame({ctx.id_col: np.asarray(hit), "detail": detail})
 
 
@@ -260,7 +262,7 @@ class Detractor:
     max_score: int = 6
     months: int = 6
     name: str = "nps_detractor"
-    task: str = ("Close the loop: call the respondent within 48 hours, log the reason and "
+    task: str = Sentence("Close the loop: call the respondent within 48 hours, log the reason and "
                  "agree a fix.")
     needs: str | None = "nps"
 
@@ -271,9 +273,9 @@ class Detractor:
                      & nps[ctx.id_col].isin(ctx.now[ctx.id_col])]
         worst = recent.groupby(ctx.id_col, observed=True).agg(
             low=("_score", "min"), k=("_score", "size"), last=("_month", "max"))
-        detail = [f"NPS answer {int(lo)} in {last} ({k} detractor answer"
-                  f"{'s' if k > 1 else ''} in the last {self.months} month"
-                  f"{'s' if self.months > 1 else ''}; rule: {self.max_score} or less)"
+        detail = [say(f"NPS answer {int(lo)} in {last} ({k} detractor answer"
+                      f"{'s' if k > 1 else ''} in the last {self.months} month"
+                      f"{'s' if self.months > 1 else ''}; rule: {self.max_score} or less)")
                   for lo, k, last in zip(worst["low"], worst["k"], worst["last"], strict=True)]
         return pd.DataFrame({ctx.id_col: worst.index.to_numpy(), "detail": detail})
 
@@ -296,7 +298,7 @@ class TicketSpike:
     baseline_months: int = 6
     min_baseline: int = 3
     name: str = "ticket_spike"
-    task: str = ("Review the open tickets with support, then call the admin: is a wider "
+    task: str = Sentence("Review the open tickets with support, then call the admin: is a wider "
                  "problem behind them?")
     needs: str | None = "tickets"
 
@@ -319,9 +321,9 @@ class TicketSpike:
         avg = base / months.where(months > 0)
         enough = months.gt(0) if ctx.ramp is None else months.ge(self.min_baseline)
         hit = (now >= self.min_tickets) & (now >= self.factor * avg) & enough
-        detail = [f"{n} tickets this month vs {a:.1f} a month over the previous "
-                  f"{int(k)} month{'s' if k != 1 else ''} (rule: >= {self.min_tickets} and >= "
-                  f"{self.factor:g}x)" for n, a, k in zip(now[hit], avg[hit], months[hit],
+        detail = [say(f"{n} tickets this month vs {a:.1f} a month over the previous "
+                      f"{int(k)} month{'s' if k != 1 else ''} (rule: >= {self.min_tickets} and "
+                      f">= {self.factor:g}x)") for n, a, k in zip(now[hit], avg[hit], months[hit],
                                                           strict=True)]
         return pd.DataFrame({ctx.id_col: now.index[hit].to_numpy(), "detail": detail})
 

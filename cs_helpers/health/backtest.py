@@ -17,6 +17,7 @@ from scipy import stats
 
 from .. import dates, errors
 from ..errors import DataError, DataWarning
+from ..sentences import Sentence
 from .alerts import _alert_setup, _mark_new
 from .ramp import DEFAULT_RAMP, Ramp
 from .scores import DEFAULT_THRESHOLDS, STATUSES, Signal, _check_months, _to_month, score, status
@@ -487,10 +488,11 @@ def backtest_alerts(usage: pd.DataFrame, accounts: pd.DataFrame, *, months: Iter
     table = pd.DataFrame(out).set_index("rule")
     notes = []
     if notes_rows["inactive"]:
-        notes.append({"reason": "account-months not active at the end of the month checked "
-                                "(ended that month)", "rows": notes_rows["inactive"]})
+        notes.append({"reason": Sentence("account-months not active at the end of the month "
+                                         "checked (ended that month)"),
+                      "rows": notes_rows["inactive"]})
     if notes_rows["no_health"]:
-        notes.append({"reason": "account-months with no computable health signal",
+        notes.append({"reason": Sentence("account-months with no computable health signal"),
                       "rows": notes_rows["no_health"]})
     for note in notes:
         warnings.warn(f"{note['rows']:,} rows left out: {note['reason']}.", DataWarning,
