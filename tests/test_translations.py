@@ -469,8 +469,11 @@ _VOLATILE = [re.compile(p) for p in (r"0x[0-9a-fA-F]+", r"<Figure size \d+x\d+ w
                                      r"/tmp/[^\s'\"]+", r"dtype: \w+")]
 
 
-def _shown_numbers(cell) -> Counter[str]:
-    """The numbers a learner sees in a code cell's outputs (HTML tables without their tags)."""
+def _output_texts(cell, *, as_read: bool = False) -> list[str]:
+    """The texts of a code cell's outputs: streams, HTML without its tags, markdown, else plain
+    text. ``as_read``: as a learner reads them, without style blocks, without the grey English
+    names that the display labels put under Japanese ones (there on purpose, to be typed) and
+    without the text of figures."""
     texts = []
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream":
@@ -478,11 +481,22 @@ def _shown_numbers(cell) -> Counter[str]:
         elif "data" in out:
             data = out["data"]
             if "text/html" in data:
-                texts.append(unescape(re.sub(r"<[^>]+>", " ", "".join(data["text/html"]))))
+                page = "".join(data["text/html"])
+                if as_read:
+                    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+                    page = re.sub(r'<span class="cs-label-en"[^>]*>.*?</span>', " ", page,
+                                  flags=re.S)
+                texts.append(unescape(re.sub(r"<[^>]+>", "  " if as_read else " ", page)))
             elif "text/markdown" in data:
                 texts.append("".join(data["text/markdown"]))
-            elif "text/plain" in data:
+            elif "text/plain" in data and not (as_read and "image/png" in data):
                 texts.append("".join(data["text/plain"]))
+    return texts
+
+
+def _shown_numbers(cell) -> Counter[str]:
+    """The numbers a learner sees in a code cell's outputs (HTML tables without their tags)."""
+    texts = _output_texts(cell)
     text = "\n".join(texts)
     for volatile in _VOLATILE:
         text = volatile.sub(" ", text)
@@ -521,23 +535,9 @@ def test_japanese_outputs_show_every_english_number(path):
 
 
 def _shown_text(cell) -> str:
-    """What a learner reads in a code cell's outputs: streams, markdown, HTML as rendered (the
-    grey English names that the display labels put under Japanese ones are left out: they are
-    there on purpose, to be typed), without inline code."""
-    texts = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            texts.append(out["text"])
-        elif "data" in out:
-            data = out["data"]
-            if "text/html" in data:
-                page = re.sub(r"<style.*?</style>", " ", "".join(data["text/html"]), flags=re.S)
-                page = re.sub(r'<span class="cs-label-en"[^>]*>.*?</span>', " ", page, flags=re.S)
-                texts.append(unescape(re.sub(r"<[^>]+>", "  ", page)))
-            elif "text/markdown" in data:
-                texts.append("".join(data["text/markdown"]))
-            elif "image/png" not in data:
-                texts.append("".join(data.get("text/plain", "")))
+    """What a learner reads in a code cell's outputs (:func:`_output_texts` ``as_read``),
+    without inline code."""
+    texts = _output_texts(cell, as_read=True)
     return re.sub(r"`[^`]*`", " ", "\n".join(texts))
 
 
