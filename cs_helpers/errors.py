@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .i18n import translate_message
+from .sentences import Sentence
 
 __all__ = [
     "DataError",
@@ -392,16 +393,20 @@ def record_filtered(result: pd.DataFrame | pd.Series, reason: str, n_rows: int,
     """Warn that ``n_rows`` rows were left out, and note it in ``result.attrs``.
 
     The note is appended to ``result.attrs["cs_helpers_filtered"]`` (a list of dicts with
-    ``reason``, ``rows`` and ``example_ids``) so that it travels with the result.
+    ``reason``, ``rows`` and ``example_ids``) so that it travels with the result. The
+    ``reason`` is a :class:`~cs_helpers.sentences.Sentence`: its value is the English given
+    here, and printing it shows it in the language in effect.
     """
     if n_rows <= 0:
         return
+    reason = Sentence(reason)
     note = {"reason": reason, "rows": int(n_rows), "example_ids": [str(i) for i in ids][:MAX_IDS]}
     # a new list each time: attrs are copied shallowly between tables, so appending in place
     # would also change the input's notes
     result.attrs["cs_helpers_filtered"] = [*result.attrs.get("cs_helpers_filtered", []), note]
-    text = (f"{n_rows:,} rows left out: {reason} (e.g. {', '.join(note['example_ids'])})."
-            if note["example_ids"] else f"{n_rows:,} rows left out: {reason}.")
+    english = reason.english  # the warning is translated as a whole, from the English
+    text = (f"{n_rows:,} rows left out: {english} (e.g. {', '.join(note['example_ids'])})."
+            if note["example_ids"] else f"{n_rows:,} rows left out: {english}.")
     warnings.warn(text, DataWarning, stacklevel=stacklevel)
 
 

@@ -59,7 +59,7 @@ import pandas as pd
 from .i18n import get_language, on_language_change
 from .phase_basics import EN_LABELS, JA_LABELS
 
-__all__ = ["LIBRARY_JA", "PATTERNS_JA", "label", "register", "registered", "localize",
+__all__ = ["LIBRARY_JA", "PATTERNS_JA", "label", "register", "registered", "localize", "to_html",
            "Localized", "install_display_hook"]
 
 #: The library's own labels in Japanese: result columns of its functions, the categories it
@@ -234,13 +234,23 @@ def _catalog_labels() -> dict[str, str]:
     return _CATALOG
 
 
-def _known(text: str) -> str | None:
-    """The Japanese of a label (not of a number pattern), or None."""
-    return _registered.get(text, LIBRARY_JA.get(text, _catalog_labels().get(text)))
+def _name(text: str) -> str | None:
+    """The Japanese of a name a learner types (a label of :data:`LIBRARY_JA` or registered),
+    or None. A list of names joined by ", " (a cell naming several alerts:
+    ``"health_drop, low_utilisation"``) is one when every part is, and reads as the parts
+    joined by "、"."""
+    found = _registered.get(text, LIBRARY_JA.get(text))
+    if found is None and ", " in text:
+        parts = [_registered.get(part, LIBRARY_JA.get(part)) for part in text.split(", ")]
+        if all(parts):
+            return "、".join(parts)
+    return found
 
 
 def _japanese(text: str) -> str | None:
-    found = _registered.get(text, LIBRARY_JA.get(text, _catalog_labels().get(text)))
+    found = _name(text)
+    if found is None:
+        found = _catalog_labels().get(text)      # a sentence of the catalog: no name to type
     if found is not None:
         return found
     for pattern, template in PATTERNS_JA:
@@ -271,9 +281,10 @@ def label(text: str, language: str | None = None) -> str:
 
 def _shown(english: str, japanese: str, cell: bool = False) -> str:
     """The HTML of one translated label: the Japanese over the English name in grey (for a
-    number-pattern string, the Japanese alone: there is no name to type). A long English cell
-    value (``cell``) is cut as pandas cuts it (``display.max_colwidth``); labels are not."""
-    if _known(english) is None:
+    number-pattern string or a sentence of the catalog, the Japanese alone: there is no name
+    to type). A long English cell value (``cell``) is cut as pandas cuts it
+    (``display.max_colwidth``); labels are not."""
+    if _name(english) is None:
         return _html.escape(japanese)
     width = pd.get_option("display.max_colwidth")
     if cell and width is not None and len(english) > width:    # as pandas cuts a long value
@@ -335,10 +346,12 @@ def localize(obj: Any, language: str | None = None) -> Any:
     return obj
 
 
-def _tokenised_html(frame: pd.DataFrame
+def _tokenised_html(frame: pd.DataFrame, render: Any = None
                     ) -> tuple[str | None, dict[str, tuple[str, str, bool]]]:
-    """pandas' HTML of ``frame`` with translated labels replaced by unique tokens, and the
-    tokens -> (english, japanese, whether it is a cell value)."""
+    """pandas' HTML of ``frame`` (``render(frame)``, default ``frame._repr_html_()``) with
+    translated labels replaced by unique tokens, and the tokens -> (english, japanese, whether
+    it is a cell value)."""
+    render = (lambda f: f._repr_html_()) if render is None else render
     stem = f"csL{secrets.token_hex(4)}x"
     token_of: dict[tuple[str, bool], str] = {}
     tokens: dict[str, tuple[str, str, bool]] = {}
@@ -379,8 +392,28 @@ def _tokenised_html(frame: pd.DataFrame
             if any(isinstance(v, str) and _japanese(v) is not None for v in pd.unique(values)):
                 copy.isetitem(i, values.map(lambda v: tok(v, True) if isinstance(v, str) else v))
     if not tokens:
-        return frame._repr_html_(), {}
-    return copy._repr_html_(), tokens
+        return render(frame), {}
+    return render(copy), tokens
+
+
+def to_html(frame: pd.DataFrame, language: str | None = None, **kwargs: Any) -> str:
+    """``frame.to_html(**kwargs)`` with its labels in ``language`` (default: the one in
+    effect), shown as :func:`localize` shows them; in English, ``frame.to_html(**kwargs)``
+    itself. For tables drawn with pandas' ``to_html`` options (the report's escaped tables).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"missing values": [0]}, index=["plan"])
+    >>> "欠損値の数" in to_html(t, "ja", escape=True), to_html(t, "en") == t.to_html()
+    (True, True)
+    """
+    language = get_language() if language is None else language
+    if language != "ja":
+        return frame.to_html(**kwargs)
+    html, tokens = _tokenised_html(frame, lambda f: f.to_html(**kwargs))
+    for token, (english, japanese, cell) in tokens.items():
+        html = html.replace(token, _shown(english, japanese, cell))
+    return html
 
 
 def _index_values(ix: pd.Index, tok: Any) -> pd.Index:

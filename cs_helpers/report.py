@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import errors
+from . import errors, labels
 from .errors import DataError
 from .i18n import get_language
 from .sentences import Sentence, say
@@ -129,7 +129,9 @@ class _Table:
         self.frame = frame
 
     def _repr_html_(self) -> str:
-        return self.frame.to_html(escape=True, na_rep=say("n/a"), border=0, classes="dataframe")
+        # labels in the language in effect (cs_helpers.labels); English: pandas' to_html itself
+        return labels.to_html(self.frame, escape=True, na_rep=say("n/a"), border=0,
+                              classes="dataframe")
 
     def __repr__(self) -> str:
         return self.frame.to_string(na_rep=say("n/a"))

@@ -142,7 +142,7 @@ def test_japanese_changes_only_label_cells(i):
             japanese = labels.label(english.strip())
             assert japanese != english.strip(), (english, shown)
             assert shown.startswith(japanese)
-            assert shown.endswith(english.strip()) or labels._known(english.strip()) is None
+            assert shown.endswith(english.strip()) or labels._name(english.strip()) is None
     assert changed or i == 4
     assert repr(table) == repr(labels.localize(table))               # text/plain untouched
 
@@ -178,6 +178,29 @@ def test_label_register_and_the_number_patterns():
         assert labels.label("a label for the test", "ja") == "テスト用"
     finally:
         del labels._registered["a label for the test"]
+
+
+def test_a_list_of_labels_in_one_cell_reads_as_its_parts():
+    # the health worklist's "rules" column: the alerts of an account joined by ", "
+    assert labels.label("health_drop, no_deals", "ja") == (
+        f"{labels.label('health_drop', 'ja')}、{labels.label('no_deals', 'ja')}")
+    assert labels.label("health_drop, no_deals", "en") == "health_drop, no_deals"
+    # one unknown part: the cell stays as it is
+    assert labels.label("health_drop, a rule of our own", "ja") == "health_drop, a rule of our own"
+
+
+def test_to_html_keeps_pandas_options_and_english_output():
+    t = pd.DataFrame({"missing values": [0, np.nan], "note": ["<b>x</b>", "overall"]},
+                     index=pd.Index(["plan", "account_id"], name="column"))
+    options = dict(escape=True, na_rep="n/a", border=0, classes="dataframe")
+    assert labels.to_html(t, "en", **options) == t.to_html(**options)
+    ja = labels.to_html(t, "ja", **options)
+    assert "欠損値の数" in ja and ">missing values</span>" in ja      # the name to type, in grey
+    assert "&lt;b&gt;x&lt;/b&gt;" in ja and "<b>x" not in ja           # still escaped
+    assert "<td>n/a</td>" in ja and ja.startswith('<table class="dataframe dataframe">')
+    # every cell that is not a label is pandas' own
+    keep = [c for c in re.findall(r"<td>(.*?)</td>", t.to_html(**options)) if "overall" not in c]
+    assert all(f"<td>{c}</td>" in ja for c in keep)
 
 
 def test_the_ipython_hook_follows_the_language_at_display_time():

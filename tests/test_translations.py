@@ -575,12 +575,7 @@ def test_the_output_check_sees_english_left_in_a_table_and_not_the_names_to_type
 
 # Japanese notebooks whose outputs still show an English sentence, each a strict expected
 # failure with the reason (remove the entry when it is fixed)
-_ENGLISH_LEFT = {
-    "03_kpi_churn.ipynb": "the repeat-window note of errors.record_filtered is printed as its "
-                          "English reason (churn.py); its Japanese is in the catalog",
-    "A1_health_scores_and_tools.ipynb": "the backtest's record_filtered reasons and alert "
-                                        "details are printed in English",
-}
+_ENGLISH_LEFT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", [
