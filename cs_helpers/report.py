@@ -1653,40 +1653,67 @@ def make_report(*, data: str | None = None, connection: str | None = None,
     return 0
 
 
-def _main(argv: Iterable[str] | None = None) -> int:
+def _parser(prog: str, description: str) -> Any:
+    """An argparse parser whose help speaks the language in effect (argparse's own words,
+    "usage:", "options", "-h", are English in the standard library)."""
     import argparse
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
+            super().add_usage(usage, actions, groups,
+                              say("usage: ") if prefix is None else prefix)
+
+    parser = argparse.ArgumentParser(prog=prog, description=description, add_help=False,
+                                     allow_abbrev=False, formatter_class=Formatter)
+    parser._positionals.title = say("positional arguments")
+    parser._optionals.title = say("options")
+    parser.add_argument("-h", "--help", action="help",
+                        help=say("show this help message and exit"))
+    return parser
+
+
+def _main(argv: Iterable[str] | None = None) -> int:
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["run"]:                 # papermill's own options follow
         return run_papermill(args[1:])
     if args[:1] == ["make"]:                # make report / tasks.py report
-        mk = argparse.ArgumentParser(prog="python -m cs_helpers.report make", allow_abbrev=False,
-                                     description="Run notebook A2 on a file or a database "
-                                     "table and write reports/report.html; papermill's "
-                                     "arguments (-p name value) follow.")
-        mk.add_argument("--data", default=None, help="the customers file")
+        mk = _parser("python -m cs_helpers.report make",
+                     say("Run notebook A2 on a file or a database table and write "
+                         "reports/report.html; papermill's arguments (-p name value) follow."))
+        mk.add_argument("--data", default=None, help=say("the customers file"))
         mk.add_argument("--connection", default=None,
-                        help="database connection string (postgresql://..., duckdb:///f.db)")
-        mk.add_argument("--table", default=None, help="the customers table in that database")
-        mk.add_argument("--out-dir", default="reports")
-        mk.add_argument("--cwd", default=".")
-        mk.add_argument("--show-code", action="store_true")
+                        help=say("database connection string (postgresql://..., duckdb:///f.db)"))
+        mk.add_argument("--table", default=None, help=say("the customers table in that database"))
+        mk.add_argument("--out-dir", default="reports",
+                        help=say("the folder for report.ipynb and report.html (default: reports)"))
+        mk.add_argument("--cwd", default=".",
+                        help=say("the folder the notebook runs in (default: the current one)"))
+        mk.add_argument("--show-code", action="store_true",
+                        help=say("keep the code in the HTML report"))
         mk.add_argument("--template", default=None,
-                        help="the notebook to run (default: A2 in the language in effect)")
+                        help=say("the notebook to run (default: A2 in the language in effect)"))
         known, extra = mk.parse_known_args(args[1:])
         return make_report(data=known.data or None, connection=known.connection or None,
                            table=known.table or None, out_dir=known.out_dir, cwd=known.cwd,
                            show_code=known.show_code, extra=extra, template=known.template)
-    parser = argparse.ArgumentParser(prog="python -m cs_helpers.report",
-                                     description="Report helpers for notebook A2: 'run' "
-                                     "(papermill's arguments), 'make' and 'html'.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    html = sub.add_parser("html", help="write an executed report notebook as HTML")
-    html.add_argument("notebook")
-    html.add_argument("--out", default=None)
+    parser = _parser("python -m cs_helpers.report",
+                     say("Report helpers for notebook A2: 'run' (papermill's arguments), "
+                         "'make' and 'html'."))
+    sub = parser.add_subparsers(dest="command", required=True, title=say("commands"))
+    html = sub.add_parser("html", help=say("write an executed report notebook as HTML"),
+                          description=say("write an executed report notebook as HTML"),
+                          add_help=False, formatter_class=parser.formatter_class)
+    html._positionals.title = say("positional arguments")
+    html._optionals.title = say("options")
+    html.add_argument("-h", "--help", action="help",
+                      help=say("show this help message and exit"))
+    html.add_argument("notebook", help=say("the executed report notebook (.ipynb)"))
+    html.add_argument("--out", default=None,
+                      help=say("the HTML file to write (default: next to the notebook)"))
     html.add_argument("--show-code", action="store_true", default=None,
-                      help="keep the code (default: the notebook's show_code parameter)")
+                      help=say("keep the code (default: the notebook's show_code parameter)"))
     parsed = parser.parse_args(args)
     target = to_html(parsed.notebook, parsed.out, show_code=parsed.show_code)
     print(say(f"Report: {target}"))

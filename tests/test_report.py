@@ -337,3 +337,25 @@ def test_japanese_report_speaks_japanese(tmp_path):
         assert not re.search(pattern, shown), pattern
         assert not re.search(pattern, html), pattern
     assert_no_code(html)
+
+
+@pytest.mark.parametrize("command", [[], ["make"], ["html"]])
+def test_the_command_line_help_speaks_the_language_in_effect(command, capsys):
+    from cs_helpers import set_language
+
+    shown = {}
+    for language in ("en", "ja"):
+        set_language(language)
+        try:
+            with pytest.raises(SystemExit) as stop:
+                report._main([*command, "--help"])
+        finally:
+            set_language(None)
+        assert stop.value.code == 0
+        shown[language] = capsys.readouterr().out
+    assert shown["en"].startswith("usage: python -m cs_helpers.report")
+    assert shown["ja"].startswith("使い方: python -m cs_helpers.report")
+    assert "show this help message and exit" in shown["en"]
+    # Japanese: no run of three English words (option names, metavars and paths aside)
+    words = re.sub(r"\[[^\]]*\]|--?[\w-]+|\b[A-Z_]+\b|\S*[/.:]\S*", " ", shown["ja"])
+    assert not re.search(r"\b[a-z']+ [a-z']+ [a-z']+\b", words), shown["ja"]
