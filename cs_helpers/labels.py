@@ -109,7 +109,7 @@ LIBRARY_JA: dict[str, str] = {
     "rank": "順位", "detail": "詳細", "ratio": "比",
     "health_drop": "ヘルススコア急落", "low_utilisation": "低い利用率", "no_deals": "商談ゼロ",
     "nps_detractor": "NPS批判者", "ticket_spike": "問い合わせ急増", "mrr_trend": "MRRの推移",
-    "cards_per_seat": "1席あたりの名刺数", "mean": "平均",
+    "cards_per_seat": "1シートあたりの名刺数", "mean": "平均",
     # the report's settings and KPI tables
     "assumption": "前提", "meaning": "意味", "value": "値", "name": "名前", "note": "注記",
     "discount rate": "割引率", "horizon": "評価期間",
@@ -132,7 +132,7 @@ LIBRARY_JA: dict[str, str] = {
         "（CSチームの工数は別に計上）",
     "MRR at the start of the contract, averaged over accounts: what a new account pays a month "
     "(seat growth later is counted separately, as expansion) (column b2b_accounts.mrr)":
-        "契約開始時のMRRのアカウント平均: 新規アカウントが毎月支払う額（後からの席数の増加は"
+        "契約開始時のMRRのアカウント平均: 新規アカウントが毎月支払う額（後からのシート数の増加は"
         "エクスパンションとして別に数える）（列 b2b_accounts.mrr）",
     "monthly fee of the plan the member joined on, averaged over members "
     "(column b2c_members.monthly_fee)":
@@ -149,7 +149,7 @@ LIBRARY_JA: dict[str, str] = {
     "account_id": "アカウントID", "member_id": "会員ID", "start_date": "開始日",
     "end_date": "終了日", "join_date": "入会日", "cancel_date": "解約日", "plan": "プラン",
     "industry": "業種", "company_size": "企業規模", "channel": "獲得チャネル",
-    "month": "月", "seats": "席数", "active_users": "アクティブユーザー数",
+    "month": "月", "seats": "シート数", "active_users": "アクティブユーザー数",
     "cards_scanned": "名刺スキャン数", "deals_sourced": "獲得商談数", "score": "スコア",
     "survey_date": "回答日", "milestone": "マイルストーン", "rentals": "レンタル数",
     "exchanges": "交換数", "purchases": "購入数", "monthly_fee": "月額料金",

@@ -39,7 +39,8 @@ from .i18n import get_language, on_language_change
 
 __all__ = ["PALETTE", "STATUS_COLORS", "JP_FONT", "use_style", "subplots", "finish",
            "percent_axis", "yen_axis", "color_for", "label_bars",
-           "date_axis", "FIGURE_TEXTS", "figure_text", "STATUS_LABELS", "status_label"]
+           "date_axis", "add_at_risk_counts", "FIGURE_TEXTS", "figure_text", "STATUS_LABELS",
+           "status_label"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black last.
 PALETTE: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
@@ -244,6 +245,59 @@ def label_bars(ax: Axes, values: Sequence[float], fmt: str = "{:.0%}") -> Axes:
         ax.annotate(fmt.format(v), (patch.get_x() + patch.get_width() / 2, patch.get_height()),
                     ha="center", va="bottom", fontsize=10, xytext=(0, 2),
                     textcoords="offset points")
+    return ax
+
+
+def add_at_risk_counts(*fitters, ax: Axes | None = None,
+                       labels: Sequence[str] | None = None) -> Axes:
+    """Under a Kaplan-Meier plot, the number of customers still observed at each tick, per curve
+    (lifelines' ``add_at_risk_counts`` with its "At risk" row only), in the language in effect.
+
+    lifelines writes its row title ("At risk") in English and names each row by its fitter's
+    label; here the title is :func:`figure_text` ``("at_risk")`` and the row names are the
+    fitters' labels through :func:`cs_helpers.label` (``detractor`` -> 批判者 in Japanese), so a
+    notebook's code is the same in both editions.
+
+    Parameters
+    ----------
+    *fitters : lifelines fitters
+        The fitted curves, in the order they were drawn (e.g. ``curves.fitters.values()``).
+    ax : matplotlib Axes, optional
+        The axes the curves are drawn on (default: the current axes).
+    labels : sequence of str, optional
+        Row names, one per fitter (default: each fitter's label, as :func:`cs_helpers.label`
+        shows it).
+
+    Examples
+    --------
+    >>> from lifelines import KaplanMeierFitter
+    >>> import cs_helpers as cs
+    >>> kmf = KaplanMeierFitter(label="detractor").fit([1, 2, 3, 5], [1, 0, 1, 1])
+    >>> cs.set_language("ja")
+    >>> fig, ax = subplots()
+    >>> _ = kmf.plot_survival_function(ax=ax)
+    >>> _ = add_at_risk_counts(kmf, ax=ax)
+    >>> print(fig.axes[-1].get_xticklabels()[0].get_text().splitlines()[:2])
+    ['観測中の顧客数', '       批判者   4']
+    >>> cs.set_language(None)
+    """
+    from lifelines.plotting import add_at_risk_counts as lifelines_at_risk
+
+    from .labels import label
+
+    ax = plt.gca() if ax is None else ax
+    names = ([label(str(f._label)) for f in fitters] if labels is None
+             else [str(name) for name in labels])
+    before = set(ax.figure.axes)
+    lifelines_at_risk(*fitters, ax=ax, labels=names, rows_to_show=["At risk"], fig=ax.figure)
+    title = figure_text("at_risk")
+    if title != "At risk":
+        for extra in ax.figure.axes:
+            ticks = [t.get_text() for t in extra.get_xticklabels()]
+            if extra in before or not ticks or not ticks[0].startswith("At risk"):
+                continue
+            extra.set_xticks(extra.get_xticks(), [title + ticks[0][len("At risk"):], *ticks[1:]],
+                             ha="right")
     return ax
 
 

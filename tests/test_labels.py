@@ -253,6 +253,27 @@ def test_labels_use_the_glossary_terms():
     assert "解約率" in every["churn per month"] and "打ち切り" in every["censored counted as survivors"]
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_at_risk_table_under_a_figure_reads_in_the_language(language):
+    """cs.plotting.add_at_risk_counts: lifelines' table with its row title and row names (the
+    fitters' labels) as cs.label shows them; the counts are lifelines' own."""
+    from lifelines import KaplanMeierFitter
+
+    fitters = [KaplanMeierFitter(label=name).fit([1, 2, 3, 5, 8], [1, 0, 1, 1, 0])
+               for name in ("promoter", "detractor")]
+    cs.set_language(language)
+    fig, ax = cs.plotting.subplots()
+    for kmf in fitters:
+        kmf.plot_survival_function(ax=ax)
+    cs.plotting.add_at_risk_counts(*fitters, ax=ax)
+    title, *rows = fig.axes[-1].get_xticklabels()[0].get_text().splitlines()
+    names = [row.rsplit(maxsplit=1)[0].strip() for row in rows]
+    expected = (["At risk", "promoter", "detractor"] if language == "en"
+                else ["観測中の顧客数", "推奨者", "批判者"])
+    assert [title, *names] == expected
+    assert [row.split()[-1] for row in rows] == ["5", "5"]      # at risk at time 0
+
+
 # --- no dead entries, full coverage ------------------------------------------------------------------
 
 @cache

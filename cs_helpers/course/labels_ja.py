@@ -29,7 +29,7 @@ COURSE_JA: dict[str, str] = {
     # 00: the course map and the datasets
     "B2B accounts": "B2Bのアカウント数", "B2C members": "B2Cの会員数",
     "B2B SaaS: NPS survey responses (0-10)": "B2B SaaS: NPSアンケートの回答（0〜10）",
-    "B2B SaaS: account x month usage, seats and MRR": "B2B SaaS: アカウント×月の利用状況・席数・MRR",
+    "B2B SaaS: account x month usage, seats and MRR": "B2B SaaS: アカウント×月の利用状況・シート数・MRR",
     "B2B SaaS: support tickets": "B2B SaaS: サポートの問い合わせ",
     "columns": "列", "description": "説明", "lesson": "回",
     "core path (min)": "基本コース（分）", "exercises (min)": "演習（分）",
@@ -185,6 +185,7 @@ COURSE_JA: dict[str, str] = {
     "Sansan (article)": "Sansan（記事）", "at 0.60% a month": "月0.60%の場合",
     "annual churn: 1 - (1 - c)^12": "年間解約率: 1 - (1 - c)^12",
     "completed (ever)": "完了（いつかの時点で）", "not completed": "未完了",
+    "onboarding status": "オンボーディングの状況",
     "covariate": "共変量", "hazard ratio": "ハザード比",
     "expected lifetime (months): 1 / c": "平均生存期間（月）: 1 / c",
     "expected lifetime (years)": "平均生存期間（年）",
@@ -217,7 +218,7 @@ COURSE_JA: dict[str, str] = {
     "Call the account within 5 working days: ask what changed and agree a recovery plan.":
         "5営業日以内にアカウントへ電話し、何が変わったかを聞いて立て直しの計画に合意する。",
     "Run a re-onboarding session for inactive users and review the seat count with the admin.":
-        "使っていないユーザー向けに再オンボーディングを行い、管理者と席数を見直す。",
+        "使っていないユーザー向けに再オンボーディングを行い、管理者とシート数を見直す。",
     "all active accounts": "契約中の全アカウント", "all alerts": "全アラート",
     "churned within 6 months": "6か月以内に解約", "churners reached a month": "月あたりに連絡できた解約アカウント数",
     "column": "列", "expanded within 6 months (95% interval)": "6か月以内に増額（95%区間）",
@@ -225,7 +226,7 @@ COURSE_JA: dict[str, str] = {
     "growing (MRR up over 3 months)": "成長中（3か月でMRR増加）",
     "how": "集計方法", "largest MRR first": "MRRの大きい順", "lift (95% interval)": "リフト（95%区間）",
     "lowest health first": "ヘルススコアの低い順",
-    "most seats in use (70% or more)": "ほとんどの席を利用（70%以上）",
+    "most seats in use (70% or more)": "ほとんどのシートを利用（70%以上）",
     "no allowance (ramp=None)": "考慮なし（ramp=None）", "per": "単位",
     "picked at random": "無作為に選択", "rule": "ルール", "rules": "ルール",
     "scale": "尺度", "share of the month-6 level": "6か月目の水準に対する割合",
