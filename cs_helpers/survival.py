@@ -15,7 +15,6 @@ Ignoring it makes long-lived customers look like the whole population and overst
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from lifelines.utils import median_survival_times
 
 from . import engines, errors, plotting
 from .errors import DataError
+from .labels import label as display_label
 
 __all__ = ["SurvivalCurves", "survival_curves", "aggregate_lifetimes"]
 
@@ -327,8 +327,9 @@ class SurvivalCurves:
         default_label = self.by is None and list(self.fitters) == ["all"]
         shown = plotting.figure_text("all") if default_label else None
         for i, (label, kmf) in enumerate(self.fitters.items()):
+            # a group's name as a label in the language in effect (single -> シングルプラン)
             kmf.plot_survival_function(ax=ax, ci_show=ci, color=plotting.color_for(i),
-                                       label=shown or label)
+                                       label=shown or display_label(str(label)))
         ax.set_ylim(0, 1.02)
         plotting.percent_axis(ax)
         default = (plotting.figure_text("km_title") if self.by is None
@@ -338,27 +339,9 @@ class SurvivalCurves:
                         ylabel=ylabel or plotting.figure_text("share_still_subscribed"),
                         legend=len(self.fitters) > 1 or None)
         if at_risk:
-            from lifelines.plotting import add_at_risk_counts
-            before = set(ax.figure.axes)
-            add_at_risk_counts(*self.fitters.values(), ax=ax, rows_to_show=["At risk"])
-            if plotting.figure_text("at_risk") != "At risk":
-                _relabel_at_risk([a for a in ax.figure.axes if a not in before],
-                                 plotting.figure_text("at_risk"), shown)
+            plotting.add_at_risk_counts(*self.fitters.values(), ax=ax,
+                                        labels=[shown] if shown else None)
         return ax
-
-
-def _relabel_at_risk(axes: list, at_risk: str, all_label: str | None) -> None:
-    """Put lifelines' English "At risk" row title (and the default group name "all") of the
-    at-risk table in the figure's language; the counts are left as lifelines wrote them."""
-    for extra in axes:
-        labels = [t.get_text() for t in extra.get_xticklabels()]
-        if not labels or not labels[0].startswith("At risk"):
-            continue
-        first = at_risk + labels[0][len("At risk"):]
-        if all_label is not None:
-            first = re.sub(r"(?m)^(\s*)all(\s+\d+)$", lambda m: m.group(1) + all_label + m.group(2),
-                           first)
-        extra.set_xticks(extra.get_xticks(), [first, *labels[1:]], ha="right")
 
 
 def survival_curves(lifetimes: Any, by: str | None = None, *, entry_col: str | None = None,

@@ -209,6 +209,23 @@ def test_phase_and_status_labels_follow_the_language(backtest):
     assert [t.get_text() for t in _continuation().get_xticklabels()] == list(phases.EN_LABELS)
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_group_names_in_the_legend_and_the_at_risk_table_are_labels(language):
+    # the B2C plans single/double are labels (シングルプラン); plan names such as Lite are not
+    life = _lifetimes()
+    life["plan"] = life["plan"].map({"Lite": "single", "Standard": "Lite"})
+    cs.set_language(language)
+    ax = cs.survival_curves(life, by="plan").plot()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    at_risk = next(t for t in _texts(ax) if t.startswith(("At risk", "観測中の顧客数")))
+    if language == "en":
+        assert legend == ["Lite", "single"]
+        assert at_risk.split("\n")[1].split() == ["Lite", str(life["plan"].eq("Lite").sum())]
+    else:
+        assert legend == ["Lite", "シングルプラン"]
+        assert "シングルプラン" in at_risk and "single" not in at_risk
+
+
 def test_the_environment_variable_chooses_the_figure_language(monkeypatch):
     cs.set_language(None)
     monkeypatch.setenv("CS_HELPERS_LANG", "ja")
