@@ -96,7 +96,7 @@ COURSE_JA: dict[str, str] = {
     "below 0.0001": "0.0001未満", "discounted months": "割引後の期待契約月数",
     "expected months": "期待契約月数", "gap (points)": "差（ポイント）",
     "highest": "最高", "lowest": "最低", "larger than chance?": "偶然より大きいか",
-    "same order as assumed?": "前提と同じ順序か", "segment": "セグメント",
+    "same order as assumed?": "仮定どおりの順序か", "segment": "セグメント",
     "success rate": "成功率", "p-value": "p値", "onboarded": "オンボーディング完了",
     "yes": "はい", "no": "いいえ", "yes (p < 0.05)": "はい（p < 0.05）",
     "no (p >= 0.05)": "いいえ（p >= 0.05）",
