@@ -153,7 +153,7 @@ LIBRARY_JA: dict[str, str] = {
     "cards_scanned": "名刺スキャン数", "deals_sourced": "獲得商談数", "score": "スコア",
     "survey_date": "回答日", "milestone": "マイルストーン", "rentals": "レンタル数",
     "exchanges": "交換数", "purchases": "購入数", "monthly_fee": "月額料金",
-    "tenure_months": "契約継続月数", "mrr": "MRR", "due_date": "期限日",
+    "tenure_months": "契約継続月数", "mrr": "月次経常収益", "due_date": "期限日",
     "completed_date": "完了日", "response_id": "回答ID", "ticket_id": "問い合わせID",
     "opened_date": "受付日", "category": "カテゴリー", "hours_to_resolve": "解決までの時間",
     "age_band": "年代",
