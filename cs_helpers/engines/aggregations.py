@@ -92,6 +92,8 @@ def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: 
         start, end = d[_HELPERS[0]], d[_HELPERS[1]]
     rules = date_rules(d, start_col, False, start) + date_rules(d, end_col, True, end)
     order = [(end_col, "an end date must not be before its start date", end < start)]
+    # minimums and maximums only (see Table.check_rules: DuckDB reads them from a Parquet
+    # file's statistics)
     extra: dict[str, ir.Scalar] = {
         "latest": ibis.greatest(start.max(), end.max().coalesce(start.max())),
         "earliest": start.min()}
@@ -100,7 +102,7 @@ def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: 
         # customers who start after as_of: screened by the latest start in the same pass,
         # counted by a second query only when there are some
         extra["any_late"] = (start.max() > given).fill_null(False)
-    row = d.check_rules(rules, id_col, what, extra=extra, unique=id_col, after_unique=order)
+    row = d.check_rules(rules, id_col, what, stats=extra, unique=id_col, after_unique=order)
     if id_col is None:
         warn_duplicate_rows(t, f"{what} table", stacklevel=6)
     as_of_ts, _ = _resolve_as_of(as_of, row["latest"], date_format, dayfirst)
