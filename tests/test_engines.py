@@ -413,6 +413,45 @@ def test_bitstring_counts_distinct_values_exactly(con):
     assert wide.bitstring_distinct([("id", lambda c: c)]) is None
 
 
+def test_date_extremes_come_with_the_id_range(con, tmp_path, monkeypatch):
+    # DuckDB, DATE columns and integer ids: the row count, the dates' minimums and maximums
+    # and the missing-start screen are computed by the query that reads the id range (answered
+    # from a Parquet file's statistics), not by the pass over every row; the errors stay
+    # those of pandas
+    from cs_helpers.engines import table as engine_table
+
+    subs = pd.DataFrame({"customer_id": [1, 2, 3, 4],
+                         "start_date": pd.to_datetime(["2024-01-05", "2024-01-20",
+                                                       "2024-02-03", "2024-02-10"]),
+                         "end_date": pd.to_datetime(["2024-02-15", None, None, "2024-03-20"]),
+                         "plan": ["x", "y", "x", "y"]})
+    sent: list[str] = []
+    original = engine_table.Runner._run
+
+    def run(self, expr):
+        sent.append(self.sql(expr).lower())
+        return original(self, expr)
+
+    monkeypatch.setattr(engine_table.Runner, "_run", run)
+
+    def read(df):
+        path = tmp_path / f"subs{len(sent)}_{id(df)}.parquet"
+        con.execute("COPY (SELECT customer_id, CAST(start_date AS DATE) AS start_date, "
+                    "CAST(end_date AS DATE) AS end_date, plan FROM df) TO "
+                    f"'{path}' (FORMAT parquet)")
+        return con.read_parquet(str(path))
+
+    cs.to_lifetimes(read(subs), as_of="2024-06-30")
+    passes = [q for q in sent if "bitstring_agg" in q]
+    assert len(passes) == 1 and "min(" not in passes[0] and "max(" not in passes[0]
+    assert any("min(" in q and "bitstring_agg" not in q for q in sent)
+    bad = subs.assign(start_date=subs["start_date"].where(subs["customer_id"] != 3))
+    got, expected = _same_error(read(bad), bad, cs.to_lifetimes, as_of="2024-06-30")
+    assert got == expected
+    assert got.startswith("Column 'start_date': dates must not be missing — 1 of 4 rows")
+    assert "(first ids: 3)" in got
+
+
 def test_as_of_before_every_start(to_engine):
     got, expected = _same_error(to_engine(SUBS), SUBS, cs.churn_rate, as_of="2023-06-30")
     assert got == expected
@@ -534,20 +573,27 @@ def test_text_is_validated_before_any_cast(dialect):
         else "AS FLOAT" in sql.upper()
 
 
+@pytest.mark.parametrize("as_of", ["2026-09-30", "2025-06-30"])
 @pytest.mark.parametrize("month", ["calendar", "average"])
-def test_counts_of_a_to_lifetimes_table_come_from_its_dates(con, month):
-    # survival_curves on the table to_lifetimes returned counts per (group, start, stop,
-    # churned) first and computes the months on those rows: the same counts as the general
-    # path (taken for any other relation, e.g. a projection of it) and as pandas
+def test_counts_of_a_to_lifetimes_table_come_from_its_dates(con, month, as_of):
+    # survival_curves on the table to_lifetimes returned counts per (group, start, end) first
+    # and filters, censors and computes the months on those rows: the same counts as the
+    # general path (taken for any other relation, e.g. a projection of it) and as pandas,
+    # also with an as_of before some starts and ends (left out, censored)
+    import warnings
+
     from cs_helpers.engines import aggregations
 
     subs = datasets.load("b2c_members")
     rel = con.from_df(subs.astype({"plan": str}))
-    life = cs.to_lifetimes(rel, month=month, **MEMBERS)
+    kw = {**MEMBERS, "as_of": as_of}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.DataWarning)     # the customers who start later
+        life = cs.to_lifetimes(rel, month=month, **kw)
+        expected = cs.survival.aggregate_lifetimes(
+            cs.to_lifetimes(subs.astype({"plan": str}), month=month, **kw), by="plan")
     assert aggregations._made_by_to_lifetimes(life) is not None
     assert aggregations._made_by_to_lifetimes(life.project("*")) is None
-    expected = cs.survival.aggregate_lifetimes(
-        cs.to_lifetimes(subs.astype({"plan": str}), month=month, **MEMBERS), by="plan")
     for by in ("plan", None):
         fast = aggregations.lifetime_counts(life, by, "duration", "churned")
         general = aggregations.lifetime_counts(life.project("*"), by, "duration", "churned")

@@ -68,6 +68,7 @@ class _Subs:
     def __init__(self, t: Table, start: ir.DateValue, end: ir.DateValue, as_of: pd.Timestamp,
                  keep: ir.BooleanValue) -> None:
         self.t, self.start, self.as_of, self.keep = t, start, as_of, keep
+        self.raw_end = end          # before the censoring at as_of
         day = literal_date(as_of)
         self.end = (end <= day).fill_null(False).ifelse(end, ibis.null("date"))
 
@@ -92,6 +93,8 @@ def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: 
         start, end = d[_HELPERS[0]], d[_HELPERS[1]]
     rules = date_rules(d, start_col, False, start) + date_rules(d, end_col, True, end)
     order = [(end_col, "an end date must not be before its start date", end < start)]
+    # minimums and maximums only (see Table.check_rules: DuckDB reads them from a Parquet
+    # file's statistics)
     extra: dict[str, ir.Scalar] = {
         "latest": ibis.greatest(start.max(), end.max().coalesce(start.max())),
         "earliest": start.min()}
@@ -100,7 +103,7 @@ def _clean_subscriptions(t: Table, id_col: str | None, start_col: str, end_col: 
         # customers who start after as_of: screened by the latest start in the same pass,
         # counted by a second query only when there are some
         extra["any_late"] = (start.max() > given).fill_null(False)
-    row = d.check_rules(rules, id_col, what, extra=extra, unique=id_col, after_unique=order)
+    row = d.check_rules(rules, id_col, what, stats=extra, unique=id_col, after_unique=order)
     if id_col is None:
         warn_duplicate_rows(t, f"{what} table", stacklevel=6)
     as_of_ts, _ = _resolve_as_of(as_of, row["latest"], date_format, dayfirst)
@@ -157,7 +160,6 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
     base = where(d.t, keep).mutate(**{_STOPS[0]: s.start, _STOPS[2]: s.end})
     base = base.mutate(**{_STOPS[3]: base[_STOPS[2]].coalesce(literal_date(s.as_of))},
                        **extra)
-    stops = base
     base = with_months(base, _STOPS[0], _STOPS[3], "duration", month)
     if window_ts is not None:
         base = with_months(base, _STOPS[0], _STOPS[1], "entry", month)
@@ -170,19 +172,21 @@ def to_lifetimes(subs: Any, *, id_col: str | None = "customer_id",
         # how the lazy durations were made, for lifetime_counts (see _made_by_to_lifetimes;
         # polars and pyarrow results are frames in memory, not kept here)
         key = id(result)
-        _MADE[key] = (weakref.ref(result), d, stops, others, month)
+        dated = d.t.mutate(**{_STOPS[0]: s.start, _RAW_END: s.raw_end})
+        _MADE[key] = (weakref.ref(result), d, dated, others, month, s.as_of)
         weakref.finalize(result, _MADE.pop, key, None)     # forgotten with the table itself
     return result
 
 
 #: The tables :func:`to_lifetimes` returned that are still alive, by ``id``, with how their
-#: durations were made: ``(weak reference to the table, checked input, its rows before the month
-#: arithmetic, columns, month)``. An entry goes when its table is garbage-collected, so nothing
+#: durations were made: ``(weak reference to the table, checked input, its rows with the start
+#: and the end (not censored) as dates, not filtered, columns, month, as_of)``. An entry goes when its table is garbage-collected, so nothing
 #: here keeps an input alive longer than the user's own result does.
-_MADE: dict[int, tuple[weakref.ref, Table, ir.Table, list[str], str]] = {}
+_MADE: dict[int, tuple[weakref.ref, Table, ir.Table, list[str], str, pd.Timestamp]] = {}
 
 
-def _made_by_to_lifetimes(lifetimes: Any) -> tuple[Table, ir.Table, list[str], str] | None:
+def _made_by_to_lifetimes(lifetimes: Any
+                          ) -> tuple[Table, ir.Table, list[str], str, pd.Timestamp] | None:
     """How ``lifetimes`` was made, if it is a table :func:`to_lifetimes` returned (the same
     object, not a copy or a filter of it)."""
     entry = _MADE.get(id(lifetimes))
@@ -193,6 +197,8 @@ def _made_by_to_lifetimes(lifetimes: Any) -> tuple[Table, ir.Table, list[str], s
 
 #: Columns of the intermediate steps of to_lifetimes (start, entry date, censored end, stop).
 _STOPS = ("__cs_s", "__cs_first", "__cs_e", "__cs_stop")
+#: The end date before the censoring at as_of (see _counts_from_dates).
+_RAW_END = "__cs_r"
 
 
 def subscription_periods(subs: Any, freq: str, as_of: Any, id_col: str | None,
@@ -285,17 +291,26 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
     return _checked_counts(got, by, duration_col, event_col, entry_col)
 
 
-def _counts_from_dates(d: Table, stops: ir.Table, others: list[str], month: str,
-                       by: str | None) -> pd.DataFrame:
+def _counts_from_dates(d: Table, dated: ir.Table, others: list[str], month: str,
+                       as_of: pd.Timestamp, by: str | None) -> pd.DataFrame:
     """The counts of :func:`lifetime_counts` for a table :func:`to_lifetimes` returned, with
     the month arithmetic done once per distinct (group, start, stop, churned) rather than once
     per customer: the group-by first (about 630,000 groups for 10 million customers here),
     then the calendar months on those rows, then the counts per (group, duration, churned).
-    Same numbers: the durations come from the same dates through the same expression."""
+    Same numbers: the durations come from the same dates through the same expression.
+    The rows are grouped by their start and end dates as read, before anything else: the
+    filter (customers who start by ``as_of``), the censoring at ``as_of``, the stop and the
+    churn flag are the same expressions as in :func:`to_lifetimes`, applied to the groups
+    (per customer they cost about a sixth of the query)."""
     start, end, stop = _STOPS[0], _STOPS[2], _STOPS[3]
-    keys: dict[str, ir.Value] = {"grp": stops[by]} if by is not None else {}
-    g = stops.group_by(**keys, **{start: stops[start], stop: stops[stop],
-                                  "churned": stops[end].notnull()}).aggregate(n=stops.count())
+    keys: dict[str, ir.Value] = {"grp": dated[by]} if by is not None else {}
+    g = dated.group_by(**keys, **{start: dated[start], _RAW_END: dated[_RAW_END]}
+                       ).aggregate(n=dated.count())
+    day = literal_date(as_of)
+    g = g.filter(g[start] <= day)           # _Subs.keep
+    raw = g[_RAW_END]
+    g = g.mutate(**{end: (raw <= day).fill_null(False).ifelse(raw, ibis.null("date"))})
+    g = g.mutate(**{stop: g[end].coalesce(day), "churned": g[end].notnull()})
     g = with_months(g, start, stop, "duration", month)
     cols = [*keys, "duration", "churned"]
     return d.run(g.group_by(*cols).aggregate(customers=g.n.sum()))
