@@ -321,9 +321,7 @@ class Localized:
             return None
         if is_series and not tokens:
             return None                   # a Series keeps its text display when nothing changes
-        for token, (english, japanese, cell) in tokens.items():
-            html = html.replace(token, _shown(english, japanese, cell))
-        return html
+        return _untokenised(html, tokens)
 
 
 def localize(obj: Any, language: str | None = None) -> Any:
@@ -413,7 +411,11 @@ def to_html(frame: pd.DataFrame, language: str | None = None, **kwargs: Any) -> 
     language = get_language() if language is None else language
     if language != "ja":
         return frame.to_html(**kwargs)
-    html, tokens = _tokenised_html(frame, lambda f: f.to_html(**kwargs))
+    return _untokenised(*_tokenised_html(frame, lambda f: f.to_html(**kwargs)))
+
+
+def _untokenised(html: str, tokens: dict[str, tuple[str, str, bool]]) -> str:
+    """``html`` with each token replaced by its label's HTML (:func:`_shown`)."""
     for token, (english, japanese, cell) in tokens.items():
         html = html.replace(token, _shown(english, japanese, cell))
     return html

@@ -1663,8 +1663,14 @@ def _parser(prog: str, description: str) -> Any:
             super().add_usage(usage, actions, groups,
                               say("usage: ") if prefix is None else prefix)
 
-    parser = argparse.ArgumentParser(prog=prog, description=description, add_help=False,
-                                     allow_abbrev=False, formatter_class=Formatter)
+    return _speaking(argparse.ArgumentParser(prog=prog, description=description,
+                                             add_help=False, allow_abbrev=False,
+                                             formatter_class=Formatter))
+
+
+def _speaking(parser: Any) -> Any:
+    """``parser`` (made with ``add_help=False``) with its section titles and ``-h`` in the
+    language in effect."""
     parser._positionals.title = say("positional arguments")
     parser._optionals.title = say("options")
     parser.add_argument("-h", "--help", action="help",
@@ -1702,13 +1708,9 @@ def _main(argv: Iterable[str] | None = None) -> int:
                      say("Report helpers for notebook A2: 'run' (papermill's arguments), "
                          "'make' and 'html'."))
     sub = parser.add_subparsers(dest="command", required=True, title=say("commands"))
-    html = sub.add_parser("html", help=say("write an executed report notebook as HTML"),
-                          description=say("write an executed report notebook as HTML"),
-                          add_help=False, formatter_class=parser.formatter_class)
-    html._positionals.title = say("positional arguments")
-    html._optionals.title = say("options")
-    html.add_argument("-h", "--help", action="help",
-                      help=say("show this help message and exit"))
+    html = _speaking(sub.add_parser("html", help=say("write an executed report notebook as HTML"),
+                                    description=say("write an executed report notebook as HTML"),
+                                    add_help=False, formatter_class=parser.formatter_class))
     html.add_argument("notebook", help=say("the executed report notebook (.ipynb)"))
     html.add_argument("--out", default=None,
                       help=say("the HTML file to write (default: next to the notebook)"))
