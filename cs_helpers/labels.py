@@ -252,8 +252,10 @@ def _name(text: str) -> str | None:
 
 def _japanese(text: str) -> str | None:
     found = _name(text)
-    if found is None:
-        found = _catalog_labels().get(text)      # a sentence of the catalog: no name to type
+    if found is None and " " in text.strip():
+        # a sentence of the catalog (a parameter's meaning): no name to type; its one-word
+        # entries are pieces of messages, and a one-word cell ("table") is a name to type
+        found = _catalog_labels().get(text)
     if found is not None:
         return found
     for pattern, template in PATTERNS_JA:

@@ -203,6 +203,18 @@ def test_to_html_keeps_pandas_options_and_english_output():
     assert all(f"<td>{c}</td>" in ja for c in keep)
 
 
+def test_a_report_parameter_name_stays_the_name_to_type():
+    # the report's settings table: its index holds the parameter names (-p table ...); the
+    # catalog's one-word message pieces ("table" -> テーブル) must not rename them
+    from cs_helpers import report
+
+    settings = pd.DataFrame({"value": ["subs"]}, index=pd.Index(["table"], name="parameter"))
+    ja = labels.to_html(settings, "ja", escape=True)
+    assert "<th>table</th>" in ja and "テーブル" not in ja
+    assert labels.label(report.PARAMETERS["table"].english, "ja") != report.PARAMETERS[
+        "table"].english                                            # its meaning still is
+
+
 def test_the_ipython_hook_follows_the_language_at_display_time():
     from IPython.core.interactiveshell import InteractiveShell
 
