@@ -12,7 +12,10 @@ separately ("load").
 
 KPIs, each from the subscriptions table (or, for revenue retention, the monthly usage table):
 
-- ``km_by_plan``: ``survival_curves(to_lifetimes(subs), by="plan")``: Kaplan-Meier by segment;
+- ``km_by_plan``: ``survival_curves(to_lifetimes(subs), by="plan")``: Kaplan-Meier by segment
+  (durations in calendar months, the default);
+- ``km_by_plan_average``: the same with ``to_lifetimes(subs, month="average")`` (durations in
+  days / 30.4375);
 - ``churn_monthly``: ``churn_rate(subs)``: the monthly churn table;
 - ``cohort_monthly``: ``cohort_retention(subs)``: the monthly cohort table;
 - ``revenue_12m``: ``revenue_retention(usage, window=12)`` on as many customer-month rows as
@@ -38,8 +41,11 @@ What will run (sizes, paths, KPIs, repeats, floors, baseline or not) is printed 
 
 Floors: on pandas, the bare operations of the cs_helpers issue (lifelines' KM per plan on the
 raw durations; ``np.bincount`` of start and end months; for revenue, a bare pandas self-merge);
-on an engine, the same aggregation written as one bare ``GROUP BY`` in that engine (no checks,
-no lifelines).
+on an engine, the same aggregation written as one bare ``GROUP BY`` statement in that engine
+(no checks, no lifelines). Each floor computes the same durations as its KPI: calendar months
+for ``km_by_plan`` (:func:`calendar_sql`: the customers grouped by plan and dates first, the
+months worked out on those groups, as the fastest bare formulation we found), the day
+difference for ``km_by_plan_average``.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ HERE = Path(__file__).resolve().parent
 DATA = Path(os.environ.get("CS_BENCH_DATA", HERE / "_data"))
 AS_OF = "2026-09-30"
 PATHS = ("pandas", "duckdb-memory", "duckdb-parquet", "spark")
-KPIS = ("km_by_plan", "churn_monthly", "cohort_monthly", "revenue_12m")
+KPIS = ("km_by_plan", "km_by_plan_average", "churn_monthly", "cohort_monthly", "revenue_12m")
 CHUNK = 5_000_000
 
 
@@ -178,6 +184,9 @@ def _kpi(kpi: str, subs, usage):
 
     if kpi == "km_by_plan":
         return cs.survival_curves(cs.to_lifetimes(subs, as_of=AS_OF), by="plan")
+    if kpi == "km_by_plan_average":
+        return cs.survival_curves(cs.to_lifetimes(subs, as_of=AS_OF, month="average"),
+                                  by="plan")
     if kpi == "churn_monthly":
         return cs.churn_rate(subs, as_of=AS_OF)
     if kpi == "cohort_monthly":
@@ -188,16 +197,58 @@ def _kpi(kpi: str, subs, usage):
 _ORD = "((year({d}) - 1970) * 12 + month({d}) - 1)"
 
 
+def calendar_sql(dialect: str, as_of: str = AS_OF) -> str:
+    """The bare floor of ``km_by_plan`` on an engine: customers per (plan, calendar-month
+    duration, still active) in one statement over table ``{t}``, with the durations of
+    ``to_lifetimes`` (anniversaries with the day clipped to the month's end, the fraction in
+    days; censored at ``as_of``). The rows are grouped by (plan, start, end) first and the
+    months worked out on those groups (0.73 s of one DuckDB thread at 10 million customers;
+    the same arithmetic on every row, then one GROUP BY, took 1.21 s). No checks, and none of
+    the filtering ``to_lifetimes`` does: every start is taken to be on or before ``as_of`` and
+    every end date on or before it, as in the benchmark's data."""
+    if dialect == "duckdb":
+        def add(d: str, k: str) -> str:
+            return f"CAST({d} + to_months({k}) AS DATE)"
+
+        def days(a: str, b: str) -> str:
+            return f"date_diff('day', {a}, {b})"
+    else:
+        def add(d: str, k: str) -> str:
+            return f"add_months({d}, {k})"
+
+        def days(a: str, b: str) -> str:
+            return f"datediff({b}, {a})"
+    return (
+        f"SELECT plan, k0 - late + {days('lst', 'e')} / {days('lst', 'nxt')} AS d, c, "
+        "sum(n) AS n FROM ("
+        f" SELECT *, CASE WHEN late = 1 THEN {add('s', 'k0 - 1')} ELSE anniv END AS lst,"
+        f" CASE WHEN late = 1 THEN anniv ELSE {add('s', 'k0 + 1')} END AS nxt FROM ("
+        "  SELECT *, CASE WHEN anniv > e THEN 1 ELSE 0 END AS late FROM ("
+        f"   SELECT *, {add('s', 'k0')} AS anniv FROM ("
+        "    SELECT *, (year(e) - year(s)) * 12 + month(e) - month(s) AS k0 FROM ("
+        f"     SELECT plan, start_date AS s, coalesce(end_date, DATE '{as_of}') AS e,"
+        "      end_date IS NULL AS c, n FROM ("
+        "      SELECT plan, start_date, end_date, count(*) AS n FROM {t}"
+        "      GROUP BY plan, start_date, end_date) q0) q1) q2) q3) q4) q5"
+        " GROUP BY plan, k0 - late + " + days("lst", "e") + " / " + days("lst", "nxt") + ", c")
+
+
 def _floor(path: str, kpi: str, subs, usage, handle):
     """The bare operation the KPI is compared with."""
     if path == "pandas":
         import pandas as pd
         from lifelines import KaplanMeierFitter
 
-        if kpi == "km_by_plan":
-            stop = subs["end_date"].fillna(pd.Timestamp(AS_OF))
-            d = (stop - subs["start_date"]).dt.days.to_numpy() / 30.4375
-            e = subs["end_date"].notna().to_numpy()
+        if kpi in ("km_by_plan", "km_by_plan_average"):
+            if kpi == "km_by_plan":
+                from bench_kpis import calendar_durations
+
+                d, e = calendar_durations(subs["start_date"].to_numpy(),
+                                          subs["end_date"].to_numpy(), AS_OF)
+            else:
+                stop = subs["end_date"].fillna(pd.Timestamp(AS_OF))
+                d = (stop - subs["start_date"]).dt.days.to_numpy() / 30.4375
+                e = subs["end_date"].notna().to_numpy()
             plan = subs["plan"].to_numpy()
             for v in np.unique(plan):
                 m = plan == v
@@ -217,6 +268,9 @@ def _floor(path: str, kpi: str, subs, usage, handle):
         return None
     s, e = _ORD.format(d="start_date"), _ORD.format(d="end_date")
     if kpi == "km_by_plan":
+        sql = calendar_sql("duckdb" if path.startswith("duckdb") else "spark")
+        table = subs
+    elif kpi == "km_by_plan_average":
         diff = ("date_diff('day', start_date, coalesce(end_date, DATE '{a}'))"
                 if path.startswith("duckdb") else
                 "datediff(coalesce(end_date, DATE '{a}'), start_date)").format(a=AS_OF)

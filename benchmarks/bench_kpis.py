@@ -73,15 +73,17 @@ def bincount_floor(subs: pd.DataFrame) -> None:
     np.cumsum(np.bincount(s)), np.cumsum(np.bincount(e))
 
 
-def calendar_floor(subs: pd.DataFrame) -> None:
-    """The bare computation ``to_lifetimes`` is compared with: churned flags and calendar-month
-    durations (anniversaries with the day clipped to the month's end, fraction in days) from the
-    already-parsed datetime64 columns, in plain numpy with datetime64[M] conversions; no checks,
-    no copy of the other columns, no output frame."""
-    as_of = np.datetime64(subs.attrs["as_of"], "D")
-    churned = subs["end_date"].notna().to_numpy()
-    s = subs["start_date"].to_numpy(dtype="datetime64[D]")
-    e = np.where(churned, subs["end_date"].to_numpy(dtype="datetime64[D]"), as_of)
+def calendar_durations(start: np.ndarray, end: np.ndarray, as_of: object
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar-month durations and churned flags, bare: ``start`` and ``end`` as datetime64
+    arrays (``end`` NaT while active), censored at ``as_of``; anniversaries with the day
+    clipped to the month's end, the fraction in days; plain numpy with datetime64[M]
+    conversions, no checks. The floors of ``to_lifetimes`` (here) and of Kaplan-Meier by plan
+    on pandas (``bench_engines.py``)."""
+    as_of = np.datetime64(as_of, "D")
+    churned = ~np.isnat(end)
+    s = start.astype("datetime64[D]")
+    e = np.where(churned, end.astype("datetime64[D]"), as_of)
     s_month = s.astype("datetime64[M]")
     day = (s - s_month).astype(np.int64) + 1
 
@@ -93,7 +95,16 @@ def calendar_floor(subs: pd.DataFrame) -> None:
     k = e.astype("datetime64[M]") - s_month
     k = np.where(anniversary(s_month + k) > e, k - 1, k)
     last, following = anniversary(s_month + k), anniversary(s_month + k + 1)
-    k.astype(np.int64) + (e - last).astype(np.int64) / (following - last).astype(np.int64)
+    return (k.astype(np.int64) + (e - last).astype(np.int64)
+            / (following - last).astype(np.int64), churned)
+
+
+def calendar_floor(subs: pd.DataFrame) -> None:
+    """The bare computation ``to_lifetimes`` is compared with: churned flags and calendar-month
+    durations (:func:`calendar_durations`) from the already-parsed datetime64 columns; no
+    checks, no copy of the other columns, no output frame."""
+    calendar_durations(subs["start_date"].to_numpy(), subs["end_date"].to_numpy(),
+                       subs.attrs["as_of"])
 
 
 def main() -> None:
