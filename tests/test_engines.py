@@ -577,9 +577,10 @@ def test_text_is_validated_before_any_cast(dialect):
 @pytest.mark.parametrize("month", ["calendar", "average"])
 def test_counts_of_a_to_lifetimes_table_come_from_its_dates(con, month, as_of):
     # survival_curves on the table to_lifetimes returned counts per (group, start, end) first
-    # and filters, censors and computes the months on those rows: the same counts as the
-    # general path (taken for any other relation, e.g. a projection of it) and as pandas,
-    # also with an as_of before some starts and ends (left out, censored)
+    # and filters, censors and computes the months on those rows (calendar months), or counts
+    # per (group, days, churned) and divides on those rows (average months): the same counts
+    # as the general path (taken for any other relation, e.g. a projection of it) and as
+    # pandas, also with an as_of before some starts and ends (left out, censored)
     import warnings
 
     from cs_helpers.engines import aggregations

@@ -26,6 +26,7 @@ from .table import (
     _true,
     count_if,
     date_rules,
+    days_between,
     infinite,
     literal_date,
     not_a_number,
@@ -293,27 +294,43 @@ def lifetime_counts(lifetimes: Any, by: str | None, duration_col: str,
 
 def _counts_from_dates(d: Table, dated: ir.Table, others: list[str], month: str,
                        as_of: pd.Timestamp, by: str | None) -> pd.DataFrame:
-    """The counts of :func:`lifetime_counts` for a table :func:`to_lifetimes` returned, with
-    the month arithmetic done once per distinct (group, start, stop, churned) rather than once
-    per customer: the group-by first (about 630,000 groups for 10 million customers here),
-    then the calendar months on those rows, then the counts per (group, duration, churned).
-    Same numbers: the durations come from the same dates through the same expression.
-    The rows are grouped by their start and end dates as read, before anything else: the
-    filter (customers who start by ``as_of``), the censoring at ``as_of``, the stop and the
-    churn flag are the same expressions as in :func:`to_lifetimes`, applied to the groups
-    (per customer they cost about a sixth of the query)."""
+    """The counts of :func:`lifetime_counts` for a table :func:`to_lifetimes` returned.
+
+    Calendar months: the month arithmetic is done once per distinct (group, start, end)
+    rather than once per customer: the group-by first (about 630,000 groups for 10 million
+    customers here), then, on those groups, the filter (customers who start by ``as_of``), the
+    censoring at ``as_of``, the stop, the churn flag and the calendar months (the same
+    expressions as in :func:`to_lifetimes`), then the counts per (group, duration, churned).
+    Average-length months need only the day difference, which is cheap per row and has far
+    fewer values (about 11,000 (group, days, churned) groups here): one group-by on it, and
+    the durations (days / 30.4375) worked out on the groups. Same numbers as the lazy table's
+    ``duration`` and ``churned`` either way: the same dates through the same expressions."""
     start, end, stop = _STOPS[0], _STOPS[2], _STOPS[3]
+    day = literal_date(as_of)
+
+    def censored(g: ir.Table) -> ir.Table:
+        g = g.filter(g[start] <= day)           # _Subs.keep
+        raw = g[_RAW_END]
+        g = g.mutate(**{end: (raw <= day).fill_null(False).ifelse(raw, ibis.null("date"))})
+        return g.mutate(**{stop: g[end].coalesce(day), "churned": g[end].notnull()})
+
     keys: dict[str, ir.Value] = {"grp": dated[by]} if by is not None else {}
+    cols = [*keys, "duration", "churned"]
+    if month == "average":
+        rows = censored(dated.select(**keys, **{start: dated[start],
+                                                _RAW_END: dated[_RAW_END]}))
+        rows = rows.mutate(**{_DAYS: days_between(rows[start], rows[stop])})
+        g = rows.group_by(*keys, _DAYS, "churned").aggregate(customers=rows.count())
+        g = g.mutate(duration=g[_DAYS].cast("float64") / dates.DAYS_PER_MONTH)
+        return d.run(g.select(*cols, "customers"))
     g = dated.group_by(**keys, **{start: dated[start], _RAW_END: dated[_RAW_END]}
                        ).aggregate(n=dated.count())
-    day = literal_date(as_of)
-    g = g.filter(g[start] <= day)           # _Subs.keep
-    raw = g[_RAW_END]
-    g = g.mutate(**{end: (raw <= day).fill_null(False).ifelse(raw, ibis.null("date"))})
-    g = g.mutate(**{stop: g[end].coalesce(day), "churned": g[end].notnull()})
-    g = with_months(g, start, stop, "duration", month)
-    cols = [*keys, "duration", "churned"]
+    g = with_months(censored(g), start, stop, "duration", month)
     return d.run(g.group_by(*cols).aggregate(customers=g.n.sum()))
+
+
+#: The day difference from start to stop, in :func:`_counts_from_dates`.
+_DAYS = "__cs_days"
 
 
 def _checked_counts(got: pd.DataFrame, by: str | None, duration_col: str, event_col: str,
