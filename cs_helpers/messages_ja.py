@@ -913,7 +913,10 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("rows with every cell empty", "すべてのセルが空の行"),
     ("rows with no {column} (missing), left out of the mean ({*per,}){*more}",
      "{column} が入っていない（欠損の）行。平均から除外しています（{per}）{more}"),
-    ("{group}: {n:n} of {total:n}", "{group}: {total} 行中 {n} 行"),
+    ("{*group}: {n:n} of {total:n}", "{group}: {total} 行中 {n} 行"),
+    # the group's name there when there is no grouping (engines.group_means); other group
+    # names are data values and stay as they are
+    ("all", "全体"),
     ("; no amount at all in {groups} (its mean is NaN, not a number to use)",
      "。{groups} には金額が 1 件もありません（平均は NaN で、使える数値ではありません）"),
     (", … ({n:n} columns)", ", …（全 {n} 列）"),

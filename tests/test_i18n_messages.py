@@ -503,3 +503,16 @@ def test_corpus_messages_in_japanese(case):
         assert not _english_runs(ja), (_english_runs(ja), ja)
     if not case.ok:
         assert japanese, "the case should raise"
+
+
+def test_the_overall_group_of_a_mean_is_named_in_japanese_and_data_groups_stay():
+    # group_means with no grouping names its one group "all": in a Japanese note that is 全体;
+    # a segment's name is a data value and stays as written
+    from cs_helpers import i18n
+
+    reason = ("rows with no mrr (missing), left out of the mean "
+              "(all: 21 of 800, Basic: 3 of 10)")
+    ja = i18n.translate_message(reason, "ja", part=True)
+    assert "全体: 800 行中 21 行" in ja
+    assert "Basic: 10 行中 3 行" in ja
+    assert "all" not in ja
