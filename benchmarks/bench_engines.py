@@ -233,6 +233,17 @@ def calendar_sql(dialect: str, as_of: str = AS_OF) -> str:
         " GROUP BY plan, k0 - late + " + days("lst", "e") + " / " + days("lst", "nxt") + ", c")
 
 
+def day_difference_sql(dialect: str, as_of: str = AS_OF) -> str:
+    """The bare floor of ``km_by_plan_average`` on an engine: customers per (plan, days from
+    start to end or ``as_of``, still active) over table ``{t}``; the durations are those days
+    / 30.4375. No checks, no filtering (see :func:`calendar_sql`)."""
+    diff = (f"date_diff('day', start_date, coalesce(end_date, DATE '{as_of}'))"
+            if dialect == "duckdb" else
+            f"datediff(coalesce(end_date, DATE '{as_of}'), start_date)")
+    return (f"SELECT plan, {diff} AS d, end_date IS NULL AS c, count(*) AS n FROM {{t}} "
+            "GROUP BY plan, d, c")
+
+
 def _floor(path: str, kpi: str, subs, usage, handle):
     """The bare operation the KPI is compared with."""
     if path == "pandas":
@@ -271,11 +282,7 @@ def _floor(path: str, kpi: str, subs, usage, handle):
         sql = calendar_sql("duckdb" if path.startswith("duckdb") else "spark")
         table = subs
     elif kpi == "km_by_plan_average":
-        diff = ("date_diff('day', start_date, coalesce(end_date, DATE '{a}'))"
-                if path.startswith("duckdb") else
-                "datediff(coalesce(end_date, DATE '{a}'), start_date)").format(a=AS_OF)
-        sql = (f"SELECT plan, {diff} AS d, end_date IS NULL AS c, count(*) AS n FROM {{t}} "
-               "GROUP BY plan, d, c")
+        sql = day_difference_sql("duckdb" if path.startswith("duckdb") else "spark")
         table = subs
     elif kpi in ("churn_monthly", "cohort_monthly"):
         sql = f"SELECT {s} AS s, {e} AS e, count(*) AS n FROM {{t}} GROUP BY s, e"
